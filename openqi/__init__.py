@@ -1,0 +1,1 @@
+"""OpenQI: healthcare quality improvement platform."""
