@@ -1,0 +1,268 @@
+"""OpenQI settings, read from environment variables (see README "Configuration").
+
+One settings module for every environment, in the healthchecks style: production-safe defaults,
+and development conveniences only when OPENQI_DEBUG is on (which `make run` sets).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("OPENQI_DEBUG")
+TESTING = env_bool("OPENQI_TESTING")
+
+# A development key is only acceptable while DEBUG or under test; production must set its own.
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijklmnop"
+SECRET_KEY = os.environ.get("OPENQI_SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG or TESTING else "")
+if not SECRET_KEY:
+    raise RuntimeError("OPENQI_SECRET_KEY must be set when OPENQI_DEBUG is off.")
+
+ALLOWED_HOSTS = env_list("OPENQI_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+CSRF_TRUSTED_ORIGINS = env_list("OPENQI_CSRF_TRUSTED_ORIGINS")
+SITE_URL = os.environ.get("OPENQI_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "csp",
+    "openqi.core",
+    "openqi.accounts",
+    "openqi.organisations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "openqi.config.urls"
+WSGI_APPLICATION = "openqi.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        # Our pages: Jinja2 with the NHS.UK frontend macros.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "openqi.config.jinja2.environment",
+            "context_processors": ["openqi.core.context_processors.nhsuk_template"],
+        },
+    },
+    {
+        # Django admin and allauth's e-mail bodies are Django templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+# SQLite tuned for a small production service (WAL, busy timeout, IMMEDIATE write transactions so
+# concurrent writers queue instead of failing with "database is locked"); PostgreSQL by DATABASE_URL.
+SQLITE_PATH = Path(os.environ.get("OPENQI_SQLITE_PATH", PROJECT_DIR / "var" / "db.sqlite3"))
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The database cache is shared by every worker process, so rate limits hold across gunicorn workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "openqi_cache",
+    }
+}
+
+# --- Accounts -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
+LOGIN_URL = "account_request_login_code"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+ACCOUNT_ADAPTER = "openqi.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "openqi.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_TEMPLATE_EXTENSION = "jinja"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # an invitation link or a sign-in code proves the address
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = int(os.environ.get("OPENQI_LOGIN_CODE_TIMEOUT", 15 * 60))
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "OpenQI: "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_RATE_LIMITS = {
+    # Codes: a handful per address per minute, a few dozen per IP, so guessing and mail-bombing fail.
+    "request_login_code": "20/m/ip,3/m/key",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_ONLY = False
+
+# Staff single sign-on with Microsoft Entra ID (OpenID Connect); off unless configured.
+ENTRA_TENANT_ID = os.environ.get("OPENQI_ENTRA_TENANT_ID", "")
+ENTRA_CLIENT_ID = os.environ.get("OPENQI_ENTRA_CLIENT_ID", "")
+ENTRA_CLIENT_SECRET = os.environ.get("OPENQI_ENTRA_CLIENT_SECRET", "")
+SSO_ENABLED = bool(ENTRA_TENANT_ID and ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET)
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+if SSO_ENABLED:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "entra",
+                "name": os.environ.get("OPENQI_ENTRA_BUTTON_LABEL", "NHS staff sign-in (Microsoft)"),
+                "client_id": ENTRA_CLIENT_ID,
+                "secret": ENTRA_CLIENT_SECRET,
+                "settings": {
+                    "server_url": f"https://login.microsoftonline.com/{ENTRA_TENANT_ID}/v2.0",
+                    "scope": ["openid", "profile", "email"],
+                },
+            }
+        ]
+    }
+
+INVITATION_VALID_DAYS = int(os.environ.get("OPENQI_INVITATION_VALID_DAYS", 14))
+
+# --- E-mail ---------------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("OPENQI_FROM_EMAIL", "OpenQI <no-reply@openqi.invalid>")
+if os.environ.get("OPENQI_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["OPENQI_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("OPENQI_EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("OPENQI_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("OPENQI_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("OPENQI_EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = PROJECT_DIR / "var" / "staticfiles"
+# NHS.UK frontend's compiled CSS refers to /assets/...; serving the vendored release at that path
+# keeps the vendored files byte-for-byte as published.
+WHITENOISE_ROOT = BASE_DIR / "static_root"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = Path(os.environ.get("OPENQI_MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
+
+# --- Security -------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Over TLS (the production default) cookies are secure and HSTS is sent; `make run` serves plain HTTP.
+USE_TLS = env_bool("OPENQI_USE_TLS", not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = USE_TLS
+CSRF_COOKIE_SECURE = USE_TLS
+SECURE_SSL_REDIRECT = USE_TLS and env_bool("OPENQI_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("OPENQI_HSTS_SECONDS", 31536000)) if USE_TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = USE_TLS
+SECURE_HSTS_PRELOAD = USE_TLS and env_bool("OPENQI_HSTS_PRELOAD", True)
+if env_bool("OPENQI_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF] + (["https://login.microsoftonline.com"] if SSO_ENABLED else []),
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OPENQI_LOG_LEVEL", "INFO")},
+}

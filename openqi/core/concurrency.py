@@ -1,0 +1,53 @@
+"""Optimistic concurrency: two people editing the same record must never overwrite each other
+silently. Each versioned record carries a number; a save names the number it started from and is
+refused if someone else saved in between."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+
+
+class EditConflict(Exception):
+    """Someone else saved this record after the editor opened it."""
+
+    message = (
+        "Someone else changed this record while you were editing it. Your changes have not been saved: "
+        "they are kept below. Check the latest version, then save again."
+    )
+
+
+class VersionedModel(models.Model):
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_versioned(self, expected_version: int, update_fields: list[str] | None = None) -> None:
+        """Save if nobody else has since `expected_version`; raise EditConflict otherwise."""
+        if self.pk is None:
+            self.save()
+            return
+        model = type(self)
+        fields = update_fields or [
+            f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name != "version"
+        ]
+        values: dict[str, Any] = {name: getattr(self, name) for name in fields}
+        values["version"] = expected_version + 1
+        updated = model._base_manager.filter(pk=self.pk, version=expected_version).update(**values)
+        if not updated:
+            raise EditConflict()
+        self.version = expected_version + 1
+
+
+class VersionField(forms.IntegerField):
+    """The hidden field a form uses to carry the version the editor started from."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", True)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)

@@ -1,0 +1,177 @@
+"""Operations on organisations, people and invitations. Each writes its audit record."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from openqi.accounts.models import User
+from openqi.core import audit
+from openqi.organisations.models import Directorate, Invitation, Membership, Organisation, Service
+
+
+class InvitationUnavailable(Exception):
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def path(self) -> str:
+        return reverse("accounts:invitation", kwargs={"token": self.token})
+
+
+def invite(
+    *, organisation: Organisation, email: str, name: str, roles: list[str], invited_by: Any
+) -> IssuedInvitation:
+    """Create an invitation and e-mail its link. Any e-mail address is welcome."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email.strip().lower(),
+        name=name.strip(),
+        roles=sorted(set(roles)),
+        token_hash=Invitation.hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    issued = IssuedInvitation(invitation, token)
+    context = {
+        "invitation": invitation,
+        "link": settings.SITE_URL.rstrip("/") + issued.path,
+        "inviter": invited_by.display_name if invited_by else "The QI team",
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    send_mail(
+        subject=f"You're invited to join {organisation.name} on OpenQI",
+        message=render_to_string("organisations/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    audit.record(
+        actor=invited_by,
+        action="create",
+        instance=invitation,
+        organisation=organisation,
+        changes={"email": [None, invitation.email], "roles": [None, invitation.roles]},
+    )
+    return issued
+
+
+def find_invitation(token: str) -> Invitation | None:
+    # Looked up by the secret token itself, not by organisation: the invitee is not yet a member.
+    return Invitation.objects.select_related("organisation").filter(token_hash=Invitation.hash_token(token)).first()
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation) -> User:
+    """Accept an invitation (only ever from a POST): create or reuse the account and the membership."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise InvitationUnavailable(invitation.status)
+    user = User.objects.get_by_email(invitation.email)
+    if user is None:
+        user = User.objects.create_user(email=invitation.email, name=invitation.name)
+        audit.record(actor=user, action="create", instance=user, organisation=invitation.organisation)
+    elif not user.name and invitation.name:
+        user.name = invitation.name
+        user.save(update_fields=["name"])
+    membership, created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=user, defaults={"roles": invitation.roles}
+    )
+    if not created:
+        before = list(membership.roles)
+        membership.roles = sorted(set(membership.roles) | set(invitation.roles))
+        membership.save_versioned(membership.version, ["roles"])
+        audit.record(
+            actor=user,
+            action="update",
+            instance=membership,
+            organisation=invitation.organisation,
+            changes=audit.diff({"roles": before}, {"roles": membership.roles}),
+        )
+    else:
+        audit.record(
+            actor=user,
+            action="create",
+            instance=membership,
+            organisation=invitation.organisation,
+            changes={"roles": [None, membership.roles]},
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit.record(actor=user, action="accept", instance=invitation, organisation=invitation.organisation)
+    return user
+
+
+def revoke_invitation(invitation: Invitation, *, by: Any) -> None:
+    if invitation.status != "pending":
+        raise InvitationUnavailable(invitation.status)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(actor=by, action="revoke", instance=invitation, organisation=invitation.organisation)
+
+
+def update_member(membership: Membership, *, roles: list[str], name: str, expected_version: int, by: Any) -> None:
+    before = {"roles": list(membership.roles), "name": membership.user.name}
+    with transaction.atomic():
+        membership.roles = sorted(set(roles))
+        membership.save_versioned(expected_version, ["roles"])
+        if name != membership.user.name:
+            membership.user.name = name
+            membership.user.save(update_fields=["name"])
+        audit.record(
+            actor=by,
+            action="update",
+            instance=membership,
+            organisation=membership.organisation,
+            changes=audit.diff(before, {"roles": membership.roles, "name": name}),
+        )
+
+
+def remove_member(membership: Membership, *, by: Any) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="delete",
+            instance=membership,
+            organisation=membership.organisation,
+            changes={"roles": [membership.roles, None]},
+        )
+        membership.delete()
+
+
+def add_directorate(organisation: Organisation, name: str, *, by: Any) -> Directorate:
+    directorate = Directorate.objects.create(organisation=organisation, name=name.strip())
+    audit.record(actor=by, action="create", instance=directorate, organisation=organisation,
+                 changes={"name": [None, directorate.name]})
+    return directorate
+
+
+def add_service(directorate: Directorate, name: str, *, by: Any) -> Service:
+    service = Service.objects.create(directorate=directorate, name=name.strip())
+    audit.record(actor=by, action="create", instance=service, organisation=directorate.organisation,
+                 changes={"name": [None, service.name], "directorate": [None, directorate.name]})
+    return service
+
+
+def rename(unit: Directorate | Service, name: str, *, expected_version: int, by: Any, organisation: Organisation) -> None:
+    before = unit.name
+    unit.name = name.strip()
+    unit.save_versioned(expected_version, ["name"])
+    audit.record(actor=by, action="update", instance=unit, organisation=organisation,
+                 changes={"name": [before, unit.name]})

@@ -1,0 +1,189 @@
+"""Organisation administration in the app: people, roles, invitations, directorates and services.
+Only QI team admins of the organisation reach these views; everyone else gets a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from openqi.core.concurrency import EditConflict
+from openqi.core.scoping import scope_for
+from openqi.organisations import services
+from openqi.organisations.forms import InvitationForm, MemberForm, RenameForm, UnitNameForm
+from openqi.organisations.models import Directorate, Invitation, Membership, Service
+from openqi.organisations.presenters import InvitationRow, MemberRow
+
+
+@login_required
+def admin_home(request: HttpRequest) -> HttpResponse:
+    organisations = scope_for(request.user).administered_organisations()
+    if not organisations:
+        return render(request, "errors/404.jinja", status=404)
+    return redirect("organisations:people", slug=organisations[0].slug)
+
+
+@login_required
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    members = scope.filter(Membership).filter(organisation=organisation).select_related("user")
+    invitations = scope.filter(Invitation).filter(organisation=organisation, accepted_at__isnull=True)
+    return render(
+        request,
+        "organisations/people.jinja",
+        {
+            "organisation": organisation,
+            "members": [MemberRow(m) for m in members],
+            "invitations": [InvitationRow(i) for i in invitations],
+        },
+    )
+
+
+@login_required
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = scope_for(request.user).admin_organisation_or_404(slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        issued = services.invite(
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            roles=form.cleaned_data["roles"],
+            invited_by=request.user,
+        )
+        messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+        return redirect("organisations:people", slug=organisation.slug)
+    return render(request, "organisations/invite.jinja", {"organisation": organisation, "form": form})
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    invitation = scope.get_or_404(Invitation, pk=pk, organisation=organisation)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    except services.InvitationUnavailable as exc:
+        messages.error(request, f"That invitation is already {exc.status}.")
+    return redirect("organisations:people", slug=organisation.slug)
+
+
+@login_required
+def member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    membership = scope.get_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+    initial = {"name": membership.user.name, "roles": membership.roles, "version": membership.version}
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(
+                membership,
+                roles=form.cleaned_data["roles"],
+                name=form.cleaned_data["name"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except EditConflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Saved {membership.user.display_name}.")
+            return redirect("organisations:people", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/member.jinja",
+        {"organisation": organisation, "membership": membership, "form": form},
+    )
+
+
+@require_POST
+@login_required
+def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    membership = scope.get_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+    if membership.user_id == request.user.pk:
+        messages.error(request, "You cannot remove yourself. Ask another QI team admin.")
+    else:
+        services.remove_member(membership, by=request.user)
+        messages.success(request, f"{membership.user.display_name} no longer belongs to {organisation.name}.")
+    return redirect("organisations:people", slug=organisation.slug)
+
+
+@login_required
+def structure(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    directorate_form = UnitNameForm(prefix="directorate")
+    service_form = UnitNameForm(prefix="service")
+    if request.method == "POST":
+        if "directorate-name" in request.POST:
+            directorate_form = UnitNameForm(request.POST, prefix="directorate")
+            if directorate_form.is_valid():
+                try:
+                    services.add_directorate(organisation, directorate_form.cleaned_data["name"], by=request.user)
+                except IntegrityError:
+                    directorate_form.add_error("name", "A directorate with this name already exists")
+                else:
+                    messages.success(request, "Directorate added.")
+                    return redirect("organisations:structure", slug=organisation.slug)
+        else:
+            service_form = UnitNameForm(request.POST, prefix="service")
+            directorate = scope.get_or_404(Directorate, pk=request.POST.get("directorate"), organisation=organisation)
+            if service_form.is_valid():
+                try:
+                    services.add_service(directorate, service_form.cleaned_data["name"], by=request.user)
+                except IntegrityError:
+                    service_form.add_error("name", "A service with this name already exists in this directorate")
+                else:
+                    messages.success(request, "Service added.")
+                    return redirect("organisations:structure", slug=organisation.slug)
+    directorates = scope.filter(Directorate).filter(organisation=organisation).prefetch_related("services")
+    return render(
+        request,
+        "organisations/structure.jinja",
+        {
+            "organisation": organisation,
+            "directorates": directorates,
+            "directorate_form": directorate_form,
+            "service_form": service_form,
+        },
+    )
+
+
+@login_required
+def rename_unit(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    model = {"directorate": Directorate, "service": Service}.get(kind)
+    if model is None:
+        return render(request, "errors/404.jinja", status=404)
+    unit = scope.get_or_404(model, pk=pk, **{model.organisation_path: organisation})
+    form = RenameForm(request.POST or None, initial={"name": unit.name, "version": unit.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename(
+                unit,
+                form.cleaned_data["name"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                organisation=organisation,
+            )
+        except EditConflict as exc:
+            form.add_error(None, exc.message)
+        except IntegrityError:
+            form.add_error("name", "That name is already in use here")
+        else:
+            messages.success(request, "Renamed.")
+            return redirect("organisations:structure", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/rename.jinja",
+        {"organisation": organisation, "unit": unit, "kind": kind, "form": form},
+    )
