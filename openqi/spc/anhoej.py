@@ -113,6 +113,8 @@ class _ThresholdTable:
             runs[n] = round(math.log2(n)) + 3
         self.longest_run_max = runs
         self.n_crossings_min = crossings
+        self.runs_list: list[int] = runs.tolist()
+        self.crossings_list: list[int] = crossings.tolist()
 
 
 _TABLE = _ThresholdTable()
@@ -183,27 +185,26 @@ def runs_analysis(
     points on the centre line are dropped before the runs are counted.
     """
     y_arr = np.asarray(y, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        signs = np.sign(y_arr - np.asarray(cl, dtype=np.float64))
-    useful = signs[signs != 0]
-    useful = useful[~np.isnan(useful)]
+    deviation = y_arr - np.asarray(cl, dtype=np.float64)
+    # NaN compares False both ways, so this drops missing points and points on the centre line at once
+    above = deviation[(deviation > 0) | (deviation < 0)] > 0
     total = int(y_arr.size) if n_obs is None else n_obs
-    n_useful = int(useful.size)
+    n_useful = int(above.size)
     if n_useful == 0:
         return RunsAnalysis(total, 0, None, None, None, None, False)
-    breaks = np.flatnonzero(useful[1:] != useful[:-1])
-    n_crossings = int(breaks.size)
+    breaks = (above[1:] != above[:-1]).nonzero()[0].tolist()
+    n_crossings = len(breaks)
     if n_crossings:
-        edges = np.empty(n_crossings + 2, dtype=np.int64)
-        edges[0] = -1
-        edges[1:-1] = breaks
-        edges[-1] = n_useful - 1
-        longest = int(np.diff(edges).max())
+        longest = max(breaks[0] + 1, n_useful - 1 - breaks[-1])
+        for left, right in zip(breaks, breaks[1:]):  # a few dozen iterations at most: cheaper than NumPy
+            if right - left > longest:
+                longest = right - left
     else:
         longest = n_useful
-    _TABLE.ensure(n_useful)
-    lr_max = int(_TABLE.longest_run_max[n_useful])
-    cr_min = int(_TABLE.n_crossings_min[n_useful])
+    if n_useful >= len(_TABLE.runs_list):
+        _TABLE.ensure(n_useful)
+    lr_max = _TABLE.runs_list[n_useful]
+    cr_min = _TABLE.crossings_list[n_useful]
     if method == "anhoej":
         signal = longest > lr_max or n_crossings < cr_min
     else:

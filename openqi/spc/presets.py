@@ -8,6 +8,7 @@ implementation). Each disagreement is one field below; docs/spc.md explains ever
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from openqi.spc.errors import OptionError
@@ -41,13 +42,18 @@ class Preset:
     min_points_limits: int  # fewer points than this in a limit period: FewPointsWarning
 
     def limit_options(self) -> LimitOptions:
-        return LimitOptions(
-            screened_mr=self.screened_mr,
-            mr_screen=self.mr_screen,
-            mr_screen_remean=self.mr_screen_remean,
-            g_centre=self.g_centre,
-            t_lower=self.t_lower,
-        )
+        return _limit_options(self)
+
+
+@lru_cache(maxsize=64)
+def _limit_options(preset: Preset) -> LimitOptions:
+    return LimitOptions(
+        screened_mr=preset.screened_mr,
+        mr_screen=preset.mr_screen,
+        mr_screen_remean=preset.mr_screen_remean,
+        g_centre=preset.g_centre,
+        t_lower=preset.t_lower,
+    )
 
 
 _NHSR_PRIORITY: Final[tuple[Rule, ...]] = ("outside_limits", "trend", "two_in_three", "shift")

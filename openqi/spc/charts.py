@@ -420,12 +420,8 @@ def compute(
         include[excluded] = False
     limit_options: LimitOptions = preset.limit_options()
 
-    ys = np.empty(size)
-    cl = np.empty(size)
-    lcl = np.empty(size)
-    ucl = np.empty(size)
-    lcl_95 = np.empty(size)
-    ucl_95 = np.empty(size)
+    # Rows: y, cl, lcl, ucl, lcl_95, ucl_95 - one matrix so multiply, blanking and summaries are one step each.
+    lines_matrix = np.empty((6, size)) if len(starts) > 1 else np.empty((0, 0))
     part_index = np.empty(size, dtype=np.int64)
     runs: list[RunsAnalysis] = []
     bounds = [*starts, size]
@@ -446,33 +442,60 @@ def compute(
             )
             lines: Lines = chart_lines(chart, data, limit_options)
             _check_enough(chart, lines, data, preset, k + 1)
-            ys[lo:hi] = lines.y[0]
-            cl[lo:hi] = lines.cl[0]
-            lcl[lo:hi] = lines.lcl[0]
-            ucl[lo:hi] = lines.ucl[0]
-            lcl_95[lo:hi] = lines.lcl_95[0]
-            ucl_95[lo:hi] = lines.ucl_95[0]
+            block = np.concatenate((lines.y, lines.cl, lines.lcl, lines.ucl, lines.lcl_95, lines.ucl_95))
+            if len(starts) == 1:
+                lines_matrix = block
+            else:
+                lines_matrix[:, lo:hi] = block
             part_index[lo:hi] = k + 1
-            inc = include[lo:hi]
-            runs.append(runs_analysis(lines.y[0][inc], lines.cl[0][inc], method))
+            if excluded:
+                inc = include[lo:hi]
+                runs.append(runs_analysis(block[0][inc], block[1][inc], method))
+            else:
+                runs.append(runs_analysis(block[0], block[1], method))
 
         if multiply != 1:
-            ys, cl, lcl, ucl = ys * multiply, cl * multiply, lcl * multiply, ucl * multiply
-            lcl_95, ucl_95 = lcl_95 * multiply, ucl_95 * multiply
-        for limit in (lcl, ucl, lcl_95, ucl_95):
-            limit[~np.isfinite(limit)] = np.nan
+            lines_matrix *= multiply
+        limits = lines_matrix[2:]
+        limits[~np.isfinite(limits)] = np.nan
+        ys, cl, lcl, ucl, lcl_95, ucl_95 = lines_matrix
         if not y_neg and not np.isnan(ys).all() and np.nanmin(ys) >= 0:
             lcl[lcl < 0] = 0.0
             lcl_95[lcl_95 < 0] = 0.0
         sigma_signal = (ys > ucl) | (ys < lcl)
 
-    no_runs = sub.categorical or chart == "mr"  # qicharts2: no runs signal for funnel plots and MR charts
-    part_signal = np.array([r.runs_signal and not no_runs for r in runs])
-    runs_signal = part_signal[part_index - 1]
-    summary = QicSummary(
-        _part_summary(k + 1, runs[k], part_signal[k], sigma_signal, lcl, lcl_95, cl, ucl_95, ucl, bounds)
-        for k in range(len(starts))
-    )
+        no_runs = sub.categorical or chart == "mr"  # qicharts2: no runs signal for funnel plots, MR charts
+        part_signal = [r.runs_signal and not no_runs for r in runs]
+        runs_signal = np.zeros(size, dtype=np.bool_)
+        parts: list[PartSummary] = []
+        for k, r in enumerate(runs):
+            lo, hi = bounds[k], bounds[k + 1]
+            if part_signal[k]:
+                runs_signal[lo:hi] = True
+            block = lines_matrix[1:, lo:hi]
+            means = (block.sum(axis=1) / (hi - lo)).tolist()
+            if any(m != m for m in means):  # some lines have gaps: average what exists, as R's na.rm
+                valid = ~np.isnan(block)
+                means = (np.where(valid, block, 0.0).sum(axis=1) / valid.sum(axis=1)).tolist()
+            m_cl, m_lcl, m_ucl, m_lcl_95, m_ucl_95 = (None if math.isnan(v) else v for v in means)
+            parts.append(
+                PartSummary(
+                    part=k + 1,
+                    n_obs=r.n_obs,
+                    n_useful=r.n_useful,
+                    longest_run=r.longest_run,
+                    longest_run_max=r.longest_run_max,
+                    n_crossings=r.n_crossings,
+                    n_crossings_min=r.n_crossings_min,
+                    runs_signal=part_signal[k],
+                    sigma_signals=int(np.count_nonzero(sigma_signal[lo:hi])),
+                    aLCL=m_lcl,
+                    aLCL_95=m_lcl_95,
+                    CL=m_cl,
+                    aUCL_95=m_ucl_95,
+                    aUCL=m_ucl,
+                )
+            )
     points = QicPoints(
         x=sub.x,
         y=ys,
@@ -489,42 +512,8 @@ def compute(
         sigma_signal=sigma_signal,
         runs_signal=runs_signal,
     )
-    return QicResult(chart=chart, points=points, summary=summary, multiply=float(multiply), reference=preset.name)
-
-
-def _mean_or_none(values: FloatArray) -> float | None:
-    finite = values[~np.isnan(values)]
-    return float(finite.mean()) if finite.size else None
-
-
-def _part_summary(
-    part: int,
-    runs: RunsAnalysis,
-    signal: bool,
-    sigma_signal: BoolArray,
-    lcl: FloatArray,
-    lcl_95: FloatArray,
-    cl: FloatArray,
-    ucl_95: FloatArray,
-    ucl: FloatArray,
-    bounds: list[int],
-) -> PartSummary:
-    lo, hi = bounds[part - 1], bounds[part]
-    return PartSummary(
-        part=part,
-        n_obs=runs.n_obs,
-        n_useful=runs.n_useful,
-        longest_run=runs.longest_run,
-        longest_run_max=runs.longest_run_max,
-        n_crossings=runs.n_crossings,
-        n_crossings_min=runs.n_crossings_min,
-        runs_signal=bool(signal),
-        sigma_signals=int(sigma_signal[lo:hi].sum()),
-        aLCL=_mean_or_none(lcl[lo:hi]),
-        aLCL_95=_mean_or_none(lcl_95[lo:hi]),
-        CL=_mean_or_none(cl[lo:hi]),
-        aUCL_95=_mean_or_none(ucl_95[lo:hi]),
-        aUCL=_mean_or_none(ucl[lo:hi]),
+    return QicResult(
+        chart=chart, points=points, summary=QicSummary(parts), multiply=float(multiply), reference=preset.name
     )
 
 
@@ -532,18 +521,24 @@ def _check_enough(chart: ChartType, lines: Lines, data: PartData, preset: Preset
     """Raise when limits cannot exist at all; warn when they rest on fewer points than recommended."""
     if chart == "run":
         return
-    y = lines.y[0]
-    if np.isnan(y).all():
-        return
-    if np.isnan(lines.cl[0]).all() or (chart != "mr" and np.isnan(lines.ucl[0]).all()):
+    y, cl, ucl = lines.y[0], lines.cl[0], lines.ucl[0]
+    if (cl[0] != cl[0] and np.isnan(cl).all()) or (chart != "mr" and ucl[0] != ucl[0] and np.isnan(ucl).all()):
+        if np.isnan(y).all():
+            return
         raise InsufficientDataError(
             f"part {part}: too few usable baseline points to compute a centre line and limits for a "
             f"{chart.upper()} chart"
         )
-    used = int((~np.isnan(y[data.base])).sum())
-    if used < preset.min_points_limits:
+    all_base = data.base.all()
+    if all_base and y.size >= preset.min_points_limits:
+        total = y.sum()
+        if total == total:  # no missing value, enough points: nothing to count
+            return
+    used = y if all_base else y[data.base]
+    count = int(np.count_nonzero(~np.isnan(used)))
+    if count < preset.min_points_limits:
         warnings.warn(
-            f"part {part}: limits rest on {used} points; at least {preset.min_points_limits} are recommended",
+            f"part {part}: limits rest on {count} points; at least {preset.min_points_limits} are recommended",
             FewPointsWarning,
             stacklevel=4,
         )
