@@ -1,6 +1,70 @@
-"""OpenQI's SPC engine: run charts, Shewhart control charts and NHS "Making Data Count", NumPy only."""
+"""OpenQI's SPC engine: run charts, Shewhart control charts and NHS "Making Data Count", NumPy only.
 
+    from openqi.spc import qic, mdc
+    qic(y, chart="i")                     # qicharts2's qic(), snake_case
+    mdc(y, improvement="decrease")        # NHS Making Data Count XmR with icons
+
+No Django import anywhere in this package: the web app, reports and notebooks share it.
+"""
+
+from openqi.spc.anhoej import RunsAnalysis, longest_run_max, n_crossings_min, runs_analysis
+from openqi.spc.batch import MDCBatchResult, QicBatchResult, mdc_batch, qic_batch
 from openqi.spc.charts import qic
+from openqi.spc.errors import (
+    DenominatorError,
+    DuplicateXError,
+    FewPointsWarning,
+    InputLengthError,
+    InsufficientDataError,
+    NegativeValueError,
+    NonFiniteValueError,
+    NonPositiveValueError,
+    NumeratorError,
+    OptionError,
+    SPCError,
+    SPCWarning,
+)
+from openqi.spc.icons import AssuranceIcon, Improvement, PointType, SpecialCauseRule, VariationIcon
+from openqi.spc.mdc import MDCGroupSummary, MDCPoints, MDCResult, mdc
+from openqi.spc.presets import PRESETS, REFERENCES, Preset
 from openqi.spc.results import PartSummary, QicPoints, QicResult, QicSummary
 
-__all__ = ["PartSummary", "QicPoints", "QicResult", "QicSummary", "qic"]
+__all__ = [
+    "PRESETS",
+    "REFERENCES",
+    "AssuranceIcon",
+    "DenominatorError",
+    "DuplicateXError",
+    "FewPointsWarning",
+    "Improvement",
+    "InputLengthError",
+    "InsufficientDataError",
+    "MDCBatchResult",
+    "MDCGroupSummary",
+    "MDCPoints",
+    "MDCResult",
+    "NegativeValueError",
+    "NonFiniteValueError",
+    "NonPositiveValueError",
+    "NumeratorError",
+    "OptionError",
+    "PartSummary",
+    "PointType",
+    "Preset",
+    "QicBatchResult",
+    "QicPoints",
+    "QicResult",
+    "QicSummary",
+    "RunsAnalysis",
+    "SPCError",
+    "SPCWarning",
+    "SpecialCauseRule",
+    "VariationIcon",
+    "longest_run_max",
+    "mdc",
+    "mdc_batch",
+    "n_crossings_min",
+    "qic",
+    "qic_batch",
+    "runs_analysis",
+]
