@@ -108,7 +108,9 @@ class PyQicharts:
 
     def i_analysis(self, y: np.ndarray) -> Any:
         frame = self.pd.DataFrame({"x": np.arange(1, y.size + 1), "y": y})
-        table = self.qic_table(frame, "x", "y", chart="i", improvement="high is good")  # limits + MDC-style rules
+        table = self.qic_table(
+            frame, "x", "y", chart="i", improvement="high is good"
+        )  # limits + MDC-style rules
         return table, self.anhoej(frame["y"])  # Anhøj runs rules
 
     def p_analysis(self, y: np.ndarray, n: np.ndarray) -> Any:
@@ -123,7 +125,9 @@ def openqi_i_portfolio(y: Any) -> Any:
 
 
 def openqi_p_portfolio(y: Any, n: Any) -> Any:
-    proportions = [np.asarray(a) / np.asarray(b) for a, b in zip(y, n, strict=True)] if isinstance(y, list) else y / n
+    proportions = (
+        [np.asarray(a) / np.asarray(b) for a, b in zip(y, n, strict=True)] if isinstance(y, list) else y / n
+    )
     return qic_batch(y, n, chart="p"), mdc_batch(proportions, improvement="increase")
 
 
@@ -151,9 +155,13 @@ def main() -> None:
         pyq = None
 
     print("SPC benchmark: OpenQI (openqi.spc) vs pyqicharts, same data, one core")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"pyqicharts {pyq.version if pyq else 'NOT INSTALLED (pip install pyqicharts)'}")  # fmt: skip
-    print(f"A&E data: {data_file} -> {len(ae_ids)} series (trust x type), {sum(a.size for a in ae_att)} points")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"pyqicharts {pyq.version if pyq else 'NOT INSTALLED (pip install pyqicharts)'}"
+    )
+    print(
+        f"A&E data: {data_file} -> {len(ae_ids)} series (trust x type), {sum(a.size for a in ae_att)} points"
+    )
     print()
     header = f"{'workload':<58} {'OpenQI':>12} {'pyqicharts':>12} {'ratio':>9}  target"
     print(header)
@@ -176,8 +184,13 @@ def main() -> None:
 
     results: dict[str, float] = {}
 
-    def portfolio(label: str, ours_fn: Callable[[], Any], theirs_fn: Callable[[int], Any] | None, count: int,
-                  target: bool) -> None:  # fmt: skip
+    def portfolio(
+        label: str,
+        ours_fn: Callable[[], Any],
+        theirs_fn: Callable[[int], Any] | None,
+        count: int,
+        target: bool,
+    ) -> None:
         ours = best_time(ours_fn, repeat=3)
         results[label] = ours
         theirs = None
@@ -212,33 +225,65 @@ def main() -> None:
         for k in range(sample):
             pyq.p_analysis(ae_within[k], ae_den[k])
 
-    portfolio(f"{SERIES} x {POINTS} I charts, Anhoej + MDC (qic_batch+mdc_batch)",
-              lambda: openqi_i_portfolio(i_series), pyq_i if pyq else None, SERIES, True)  # fmt: skip
-    portfolio(f"{SERIES} x {POINTS} P charts, Anhoej + MDC (qic_batch+mdc_batch)",
-              lambda: openqi_p_portfolio(p_num, p_den), pyq_p if pyq else None, SERIES, True)  # fmt: skip
-    portfolio(f"A&E {len(ae_ids)} series: I charts of attendances",
-              lambda: openqi_i_portfolio(ae_att), pyq_ae_i if pyq else None, len(ae_ids), False)  # fmt: skip
-    portfolio(f"A&E {len(ae_ids)} series: P charts, % within 4 hours",
-              lambda: openqi_p_portfolio(ae_within, ae_den), pyq_ae_p if pyq else None, len(ae_ids), False)  # fmt: skip
+    portfolio(
+        f"{SERIES} x {POINTS} I charts, Anhoej + MDC (qic_batch+mdc_batch)",
+        lambda: openqi_i_portfolio(i_series),
+        pyq_i if pyq else None,
+        SERIES,
+        True,
+    )
+    portfolio(
+        f"{SERIES} x {POINTS} P charts, Anhoej + MDC (qic_batch+mdc_batch)",
+        lambda: openqi_p_portfolio(p_num, p_den),
+        pyq_p if pyq else None,
+        SERIES,
+        True,
+    )
+    portfolio(
+        f"A&E {len(ae_ids)} series: I charts of attendances",
+        lambda: openqi_i_portfolio(ae_att),
+        pyq_ae_i if pyq else None,
+        len(ae_ids),
+        False,
+    )
+    portfolio(
+        f"A&E {len(ae_ids)} series: P charts, % within 4 hours",
+        lambda: openqi_p_portfolio(ae_within, ae_den),
+        pyq_ae_p if pyq else None,
+        len(ae_ids),
+        False,
+    )
     loop_time = best_time(lambda: [qic(s, chart="i") for s in i_series[:1000]], repeat=1) * SERIES / 1000
-    row(f"{SERIES} x {POINTS} I charts as a loop of qic() (no batch API)", loop_time, None, "s", "(for reference)")
+    row(
+        f"{SERIES} x {POINTS} I charts as a loop of qic() (no batch API)",
+        loop_time,
+        None,
+        "s",
+        "(for reference)",
+    )
 
     print()
     small = peak_memory(lambda: openqi_i_portfolio(i_series[: SERIES // 10]))
     large = peak_memory(lambda: openqi_i_portfolio(i_series))
     points_large = SERIES * POINTS
-    print(f"memory (tracemalloc peak, I portfolio): {SERIES // 10} series {small / 1e6:.1f} MB, "
-          f"{SERIES} series {large / 1e6:.1f} MB -> x{large / small:.1f} for x10 data "
-          f"({large / points_large:.0f} bytes per point): linear")  # fmt: skip
+    print(
+        f"memory (tracemalloc peak, I portfolio): {SERIES // 10} series {small / 1e6:.1f} MB, "
+        f"{SERIES} series {large / 1e6:.1f} MB -> x{large / small:.1f} for x10 data "
+        f"({large / points_large:.0f} bytes per point): linear"
+    )
 
     # Agreement on the single series (unscreened MRs, as pyqicharts computes by default).
     if pyq is not None:
         table, _ = pyq.i_analysis(single)
         ours_i = qic(single, chart="i", screened_mr=False).points
-        diff = max(abs(float(table["centre"].iloc[0]) - ours_i.cl[0]),
-                   abs(float(table["ucl"].iloc[0]) - ours_i.ucl[0]),
-                   abs(float(table["lcl"].iloc[0]) - ours_i.lcl[0]))  # fmt: skip
-        print(f"agreement on the 60-point I chart (cl, lcl, ucl, unscreened MR): max |difference| = {diff:.2e}")
+        diff = max(
+            abs(float(table["centre"].iloc[0]) - ours_i.cl[0]),
+            abs(float(table["ucl"].iloc[0]) - ours_i.ucl[0]),
+            abs(float(table["lcl"].iloc[0]) - ours_i.lcl[0]),
+        )
+        print(
+            f"agreement on the 60-point I chart (cl, lcl, ucl, unscreened MR): max |difference| = {diff:.2e}"
+        )
     print("ratio = pyqicharts time / OpenQI time (higher is faster for OpenQI)")
 
 

@@ -196,7 +196,7 @@ def runs_analysis(
     n_crossings = len(breaks)
     if n_crossings:
         longest = max(breaks[0] + 1, n_useful - 1 - breaks[-1])
-        for left, right in zip(breaks, breaks[1:]):  # a few dozen iterations at most: cheaper than NumPy
+        for left, right in zip(breaks, breaks[1:], strict=False):  # a few dozen steps: cheaper than NumPy
             if right - left > longest:
                 longest = right - left
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -30,7 +30,14 @@ from openqi.spc.errors import (
     OptionError,
     SPCError,
 )
-from openqi.spc.icons import AssuranceIcon, Improvement, PointType, VariationIcon, assurance_icon, variation_icon
+from openqi.spc.icons import (
+    AssuranceIcon,
+    Improvement,
+    PointType,
+    VariationIcon,
+    assurance_icon,
+    variation_icon,
+)
 from openqi.spc.limits import CHART_TYPES, T_CHART_POWER, ChartType, PartData, chart_lines
 from openqi.spc.mdc import (
     MDC_CHARTS,
@@ -138,14 +145,19 @@ def stack(y: Any, n: Any = None, series_id: Any = None) -> Portfolio:
 
 
 def _valid_mask(lengths: IntArray, width: int) -> BoolArray:
-    return np.arange(width)[None, :] < lengths[:, None]  # type: ignore[no-any-return]
+    mask: BoolArray = np.arange(width)[None, :] < lengths[:, None]
+    return mask
 
 
 def _check_portfolio(chart: str, data: Portfolio, valid: BoolArray) -> None:
     """Validate all series at once; on failure, re-check row by row to name the series."""
     y = data.y
     if np.isinf(y).any() or (data.n is not None and np.isinf(data.n).any()):
-        row = int(np.flatnonzero(np.isinf(y).any(axis=1) | (np.isinf(data.n).any(axis=1) if data.n is not None else False))[0])
+        row = int(
+            np.flatnonzero(
+                np.isinf(y).any(axis=1) | (np.isinf(data.n).any(axis=1) if data.n is not None else False)
+            )[0]
+        )
         raise NonFiniteValueError(f"series {data.ids[row]!r} has an infinite value")
     try:
         check_values(chart, y[valid], None if data.n is None else data.n[valid])
@@ -198,9 +210,7 @@ class QicBatchResult:
         row = self.index(key)
         length = int(self.lengths[row])
         y, n = self.source
-        return qic(
-            y[row, :length], None if n is None else n[row, :length], chart=self.chart, **self.options
-        )
+        return qic(y[row, :length], None if n is None else n[row, :length], chart=self.chart, **self.options)
 
     def summary_records(self) -> list[dict[str, Any]]:
         columns = {
@@ -261,8 +271,19 @@ def qic_batch(
     data = stack(y, n, series_id)
     if data.n is None and chart in RATIO_CHARTS:
         raise DenominatorError(f"a {chart.upper()} chart needs denominators: pass n")
-    vector_options = {"freeze", "multiply", "screened_mr", "method", "y_neg", "reference", "mr_screen",
-                      "mr_screen_remean", "g_centre", "t_lower", "allow_missing"}  # fmt: skip
+    vector_options = {
+        "freeze",
+        "multiply",
+        "screened_mr",
+        "method",
+        "y_neg",
+        "reference",
+        "mr_screen",
+        "mr_screen_remean",
+        "g_centre",
+        "t_lower",
+        "allow_missing",
+    }
     if chart in VECTOR_CHARTS and set(options) <= vector_options and data.y.shape[0] > 0:
         return _qic_vectorised(chart, data, options)  # type: ignore[arg-type]
     return _qic_looped(chart, data, options)
@@ -313,8 +334,10 @@ def _qic_vectorised(chart: ChartType, data: Portfolio, options: dict[str, Any]) 
         )
         lines = chart_lines(chart, part, preset.limit_options())
         values = lines.y
-        cl, lcl, ucl, lcl_95, ucl_95 = (np.array(a, dtype=np.float64) for a in (
-            lines.cl, lines.lcl, lines.ucl, lines.lcl_95, lines.ucl_95))  # fmt: skip
+        cl, lcl, ucl, lcl_95, ucl_95 = (
+            np.array(a, dtype=np.float64)
+            for a in (lines.cl, lines.lcl, lines.ucl, lines.lcl_95, lines.ucl_95)
+        )
         runs = runs_analysis_2d(values, cl, valid, method)
         if multiply != 1:
             values, cl, lcl, ucl = values * multiply, cl * multiply, lcl * multiply, ucl * multiply
@@ -329,7 +352,7 @@ def _qic_vectorised(chart: ChartType, data: Portfolio, options: dict[str, Any]) 
         sigma_signal = (values > ucl) | (values < lcl)
         for array in (cl, lcl, ucl, lcl_95, ucl_95):
             array[~valid] = np.nan
-        has_limits = ~np.isnan(cl).all(axis=1)
+        has_limits: BoolArray = np.asarray(~np.isnan(cl).all(axis=1), dtype=np.bool_)
         if chart != "run":
             if chart != "mr":
                 has_limits &= ~np.isnan(ucl).all(axis=1)
@@ -368,10 +391,14 @@ def _qic_vectorised(chart: ChartType, data: Portfolio, options: dict[str, Any]) 
 
 def _qic_looped(chart: str, data: Portfolio, options: dict[str, Any]) -> QicBatchResult:
     rows, width = data.y.shape
-    arrays = {name: np.full((rows, width), np.nan) for name in ("y", "cl", "lcl", "ucl", "lcl_95", "ucl_95")}
+    arrays: dict[str, Any] = {
+        name: np.full((rows, width), np.nan) for name in ("y", "cl", "lcl", "ucl", "lcl_95", "ucl_95")
+    }
     sigma = np.zeros((rows, width), dtype=np.bool_)
-    stats = {name: np.full(rows, -1, dtype=np.int64) for name in
-             ("n_obs", "n_useful", "longest_run", "longest_run_max", "n_crossings", "n_crossings_min")}  # fmt: skip
+    stats: dict[str, Any] = {
+        name: np.full(rows, -1, dtype=np.int64)
+        for name in ("n_obs", "n_useful", "longest_run", "longest_run_max", "n_crossings", "n_crossings_min")
+    }
     runs_signal = np.zeros(rows, dtype=np.bool_)
     has_limits = np.ones(rows, dtype=np.bool_)
     lengths = data.lengths.copy()
@@ -464,10 +491,14 @@ class MDCBatchResult:
                     "special_cause_concern": int((codes == 2).sum()),
                     "special_cause_neutral": int((codes >= 3).sum()),
                     "variation_icon": self.variation_icon[row].value,
-                    "assurance_icon": None if self.assurance_icon[row] is None else self.assurance_icon[row].value,
+                    "assurance_icon": _icon_value(self.assurance_icon[row]),
                 }
             )
         return records
+
+
+def _icon_value(icon: AssuranceIcon | None) -> str | None:
+    return None if icon is None else icon.value
 
 
 def _targets(target: Any, ids: list[Hashable]) -> tuple[float | None, ...]:
@@ -496,26 +527,57 @@ def mdc_batch(
     direction = check_improvement(improvement)
     data = stack(y, None, series_id)
     targets = _targets(target, data.ids)
-    vector_options = {"fix_after_n_points", "screen_outliers", "shift", "trend", "reference", "mr_screen",
-                      "mr_screen_remean", "xmr_factor", "assurance_inclusive", "conflict_rule", "rule_priority",
-                      "two_in_three_beyond_limits", "g_centre", "t_lower", "trend_across_rebase"}  # fmt: skip
+    vector_options = {
+        "fix_after_n_points",
+        "screen_outliers",
+        "shift",
+        "trend",
+        "reference",
+        "mr_screen",
+        "mr_screen_remean",
+        "xmr_factor",
+        "assurance_inclusive",
+        "conflict_rule",
+        "rule_priority",
+        "two_in_three_beyond_limits",
+        "g_centre",
+        "t_lower",
+        "trend_across_rebase",
+    }
     if set(options) <= vector_options and data.y.shape[0] > 0:
         return _mdc_vectorised(chart, direction, data, targets, options)  # type: ignore[arg-type]
     return _mdc_looped(chart, direction, data, targets, options)
 
 
 def _mdc_vectorised(
-    chart: MDCChart, direction: Improvement, data: Portfolio, targets: tuple[float | None, ...], options: dict[str, Any]
+    chart: MDCChart,
+    direction: Improvement,
+    data: Portfolio,
+    targets: tuple[float | None, ...],
+    options: dict[str, Any],
 ) -> MDCBatchResult:
     preset = resolve(
         options.get("reference"),
         "nhsrplotthedots",
         {
             "screened_mr": options.get("screen_outliers"),
-            **{k: options.get(k) for k in ("mr_screen", "mr_screen_remean", "xmr_factor", "assurance_inclusive",
-                                           "conflict_rule", "two_in_three_beyond_limits", "g_centre", "t_lower",
-                                           "trend_across_rebase")},  # fmt: skip
-            "rule_priority": None if options.get("rule_priority") is None else tuple(options["rule_priority"]),
+            **{
+                k: options.get(k)
+                for k in (
+                    "mr_screen",
+                    "mr_screen_remean",
+                    "xmr_factor",
+                    "assurance_inclusive",
+                    "conflict_rule",
+                    "two_in_three_beyond_limits",
+                    "g_centre",
+                    "t_lower",
+                    "trend_across_rebase",
+                )
+            },
+            "rule_priority": None
+            if options.get("rule_priority") is None
+            else tuple(options["rule_priority"]),
         },
     )
     rules = MDCRules(
@@ -558,7 +620,9 @@ def _mdc_vectorised(
     if chart == "xmr" and direction is not Improvement.NEUTRAL:
         lpl, upl = lines.show_lpl.tolist(), lines.show_upl.tolist()
         for row, tgt in enumerate(targets):
-            assurance.append(assurance_icon(tgt, lpl[row], upl[row], direction, inclusive=preset.assurance_inclusive))
+            assurance.append(
+                assurance_icon(tgt, lpl[row], upl[row], direction, inclusive=preset.assurance_inclusive)
+            )
     else:
         assurance = [None] * len(targets)
     special = (flags.rule != NO_RULE) & valid
@@ -583,7 +647,11 @@ def _mdc_vectorised(
 
 
 def _mdc_looped(
-    chart: str, direction: Improvement, data: Portfolio, targets: tuple[float | None, ...], options: dict[str, Any]
+    chart: str,
+    direction: Improvement,
+    data: Portfolio,
+    targets: tuple[float | None, ...],
+    options: dict[str, Any],
 ) -> MDCBatchResult:
     rows, width = data.y.shape
     lines = {name: np.full(rows, np.nan) for name in ("mean", "lpl", "upl", "nlpl", "nupl")}
@@ -594,7 +662,9 @@ def _mdc_looped(
     for row in range(rows):
         length = int(data.lengths[row])
         try:
-            result = mdc(data.y[row, :length], improvement=direction.value, target=targets[row], chart=chart, **options)
+            result = mdc(
+                data.y[row, :length], improvement=direction.value, target=targets[row], chart=chart, **options
+            )
         except SPCError as exc:
             raise type(exc)(f"series {data.ids[row]!r}: {exc}") from exc
         last = result.summary[-1]

@@ -95,7 +95,9 @@ def check_values(chart: str, y: FloatArray, n: FloatArray | None) -> None:
             bad = y < 0
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                raise NegativeValueError(f"G chart counts between events cannot be negative; y[{i}] = {y[i]:g}")
+                raise NegativeValueError(
+                    f"G chart counts between events cannot be negative; y[{i}] = {y[i]:g}"
+                )
 
 
 @dataclass(slots=True)
@@ -209,9 +211,11 @@ def aggregate(
                 plotted = sd
             else:
                 plotted = np.array(
-                    [np.median(chunk[~np.isnan(chunk)]) if (~np.isnan(chunk)).any() else np.nan
-                     for chunk in np.split(ys, starts[1:])]
-                )  # fmt: skip
+                    [
+                        np.median(chunk[~np.isnan(chunk)]) if (~np.isnan(chunk)).any() else np.nan
+                        for chunk in np.split(ys, starts[1:])
+                    ]
+                )
     return Subgroups(
         x=uniques,
         y=plotted,
@@ -322,9 +326,12 @@ def qic(
         raise OptionError(f"agg_fun must be one of {', '.join(AGG_FUNS)}; got {agg_fun!r}")
     runs_method = check_method(method)
     if _options_key(
-        screened_mr=screened_mr, mr_screen=mr_screen, mr_screen_remean=mr_screen_remean,
-        g_centre=g_centre, t_lower=t_lower,
-    ) and reference in (None, "qicharts2"):  # fmt: skip
+        screened_mr=screened_mr,
+        mr_screen=mr_screen,
+        mr_screen_remean=mr_screen_remean,
+        g_centre=g_centre,
+        t_lower=t_lower,
+    ) and reference in (None, "qicharts2"):
         preset: Preset = PRESETS["qicharts2"]
     else:
         preset = resolve(
@@ -420,7 +427,7 @@ def compute(
         include[excluded] = False
     limit_options: LimitOptions = preset.limit_options()
 
-    # Rows: y, cl, lcl, ucl, lcl_95, ucl_95 - one matrix so multiply, blanking and summaries are one step each.
+    # Rows y, cl, lcl, ucl, lcl_95, ucl_95 share one matrix: multiply, blanking, summaries are one step each.
     lines_matrix = np.empty((6, size)) if len(starts) > 1 else np.empty((0, 0))
     part_index = np.empty(size, dtype=np.int64)
     runs: list[RunsAnalysis] = []
@@ -522,7 +529,9 @@ def _check_enough(chart: ChartType, lines: Lines, data: PartData, preset: Preset
     if chart == "run":
         return
     y, cl, ucl = lines.y[0], lines.cl[0], lines.ucl[0]
-    if (cl[0] != cl[0] and np.isnan(cl).all()) or (chart != "mr" and ucl[0] != ucl[0] and np.isnan(ucl).all()):
+    if (cl[0] != cl[0] and np.isnan(cl).all()) or (
+        chart != "mr" and ucl[0] != ucl[0] and np.isnan(ucl).all()
+    ):
         if np.isnan(y).all():
             return
         raise InsufficientDataError(
@@ -538,7 +547,8 @@ def _check_enough(chart: ChartType, lines: Lines, data: PartData, preset: Preset
     count = int(np.count_nonzero(~np.isnan(used)))
     if count < preset.min_points_limits:
         warnings.warn(
-            f"part {part}: limits rest on {count} points; at least {preset.min_points_limits} are recommended",
+            f"part {part}: limits rest on {count} points; "
+            f"at least {preset.min_points_limits} are recommended",
             FewPointsWarning,
             stacklevel=4,
         )

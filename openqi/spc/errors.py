@@ -51,6 +51,5 @@ class FewPointsWarning(SPCWarning):
     """Fewer points than recommended were used to compute the limits."""
 
 
-
 class DuplicateXError(SPCError):
     """The same x value (date) appears twice in a series that must have one value per x."""

@@ -46,7 +46,7 @@ class VariationIcon(StrEnum):
 
 
 class AssuranceIcon(StrEnum):
-    CONSISTENTLY_PASS = "consistently_pass"
+    CONSISTENTLY_PASS = "consistently_pass"  # noqa: S105 - an icon code, not a password
     CONSISTENTLY_FAIL = "consistently_fail"
     INCONSISTENT = "inconsistent"
 
@@ -82,9 +82,7 @@ _ASSURANCE_TEXT: Final = {
     AssuranceIcon.CONSISTENTLY_FAIL: (
         "The system is expected to consistently fail the target: it will not be met without a change."
     ),
-    AssuranceIcon.INCONSISTENT: (
-        "The system may achieve or fail the target, subject to random variation."
-    ),
+    AssuranceIcon.INCONSISTENT: ("The system may achieve or fail the target, subject to random variation."),
 }
 
 
@@ -99,9 +97,13 @@ def variation_icon(point_type: PointType, improvement: Improvement) -> Variation
     high_is_good = improvement is Improvement.INCREASE
     if point_type is PointType.SPECIAL_CAUSE_IMPROVEMENT:
         return (
-            VariationIcon.SPECIAL_CAUSE_IMPROVEMENT_HIGH if high_is_good else VariationIcon.SPECIAL_CAUSE_IMPROVEMENT_LOW
+            VariationIcon.SPECIAL_CAUSE_IMPROVEMENT_HIGH
+            if high_is_good
+            else VariationIcon.SPECIAL_CAUSE_IMPROVEMENT_LOW
         )
-    return VariationIcon.SPECIAL_CAUSE_CONCERN_LOW if high_is_good else VariationIcon.SPECIAL_CAUSE_CONCERN_HIGH
+    return (
+        VariationIcon.SPECIAL_CAUSE_CONCERN_LOW if high_is_good else VariationIcon.SPECIAL_CAUSE_CONCERN_HIGH
+    )
 
 
 def assurance_icon(
@@ -124,7 +126,15 @@ def assurance_icon(
     above = target >= upper_limit if inclusive else target > upper_limit
     below = target <= lower_limit if inclusive else target < lower_limit
     if above:
-        return AssuranceIcon.CONSISTENTLY_FAIL if improvement is Improvement.INCREASE else AssuranceIcon.CONSISTENTLY_PASS
+        return (
+            AssuranceIcon.CONSISTENTLY_FAIL
+            if improvement is Improvement.INCREASE
+            else AssuranceIcon.CONSISTENTLY_PASS
+        )
     if below:
-        return AssuranceIcon.CONSISTENTLY_PASS if improvement is Improvement.INCREASE else AssuranceIcon.CONSISTENTLY_FAIL
+        return (
+            AssuranceIcon.CONSISTENTLY_PASS
+            if improvement is Improvement.INCREASE
+            else AssuranceIcon.CONSISTENTLY_FAIL
+        )
     return AssuranceIcon.INCONSISTENT

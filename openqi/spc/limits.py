@@ -20,7 +20,20 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 ChartType = Literal["run", "i", "mr", "xbar", "s", "t", "c", "u", "up", "p", "pp", "g"]
-CHART_TYPES: Final[tuple[ChartType, ...]] = ("run", "i", "mr", "xbar", "s", "t", "c", "u", "up", "p", "pp", "g")
+CHART_TYPES: Final[tuple[ChartType, ...]] = (
+    "run",
+    "i",
+    "mr",
+    "xbar",
+    "s",
+    "t",
+    "c",
+    "u",
+    "up",
+    "p",
+    "pp",
+    "g",
+)
 
 # qicharts2 uses these rounded constants for I, MR and the Laney charts; keeping them (rather than the exact
 # d2 = 1.1283791...) is what makes the limits equal the reference to the last digit.
@@ -98,7 +111,7 @@ def row_median(a: FloatArray) -> FloatArray:
         return np.array([(values[(size - 1) // 2] + values[size // 2]) / 2.0])
     if a.shape[1] == 0:
         return np.full(a.shape[0], np.nan)
-    return np.nanmedian(a, axis=1)  # type: ignore[no-any-return]
+    return np.nanmedian(a, axis=1)
 
 
 def _col(v: FloatArray) -> FloatArray:
@@ -118,7 +131,7 @@ def c4(n: FloatArray) -> FloatArray:
 
 
 def a3(n: FloatArray, k: float = 3.0) -> FloatArray:
-    return k / (c4(n) * np.sqrt(np.where(n > 1, n, np.nan)))  # type: ignore[no-any-return]
+    return k / (c4(n) * np.sqrt(np.where(n > 1, n, np.nan)))
 
 
 def b3_b4(n: FloatArray, k: float = 3.0) -> tuple[FloatArray, FloatArray]:
@@ -249,9 +262,15 @@ def chart_lines(chart: ChartType, part: PartData, opts: LimitOptions) -> Lines:
         transformed = y ** (1.0 / T_CHART_POWER)
         given = part.cl_given
         tpart = PartData(
-            transformed, part.y_sum, part.y_length, part.y_mean, part.y_sd, part.n, part.base,
+            transformed,
+            part.y_sum,
+            part.y_length,
+            part.y_mean,
+            part.y_sd,
+            part.n,
+            part.base,
             None if given is None else given ** (1.0 / T_CHART_POWER),
-        )  # fmt: skip
+        )
         lines = _individuals(tpart, opts, transformed)
         out = Lines(
             y,

@@ -36,7 +36,14 @@ from openqi.spc.icons import (
     assurance_icon,
     variation_icon,
 )
-from openqi.spc.limits import G_THEORETICAL_MEDIAN, T_CHART_POWER, LimitOptions, row_mean, row_median, screened_amr
+from openqi.spc.limits import (
+    G_THEORETICAL_MEDIAN,
+    T_CHART_POWER,
+    LimitOptions,
+    row_mean,
+    row_median,
+    screened_amr,
+)
 from openqi.spc.presets import Preset, resolve
 from openqi.spc.results import columns_to_records, plain
 from openqi.spc.rules import backfill, part_of_two_in_three, shift_ends, trend_direction, trend_ends
@@ -97,7 +104,17 @@ def group_lines(fixed: FloatArray, chart: MDCChart, preset: Preset) -> GroupLine
         show_lower = _lower_for_display(lower, preset)
         show_near_lower = _lower_for_display(near_lower, preset)
         return GroupLines(
-            centre, lower, upper, near_lower, near_upper, centre, show_lower, upper, show_near_lower, near_upper, used
+            centre,
+            lower,
+            upper,
+            near_lower,
+            near_upper,
+            centre,
+            show_lower,
+            upper,
+            show_near_lower,
+            near_upper,
+            used,
         )
     options = LimitOptions(
         screened_mr=preset.screened_mr, mr_screen=preset.mr_screen, mr_screen_remean=preset.mr_screen_remean
@@ -113,7 +130,9 @@ def group_lines(fixed: FloatArray, chart: MDCChart, preset: Preset) -> GroupLine
     lower, upper = mean - spread, mean + spread
     near_lower, near_upper = mean - spread * (2.0 / 3.0), mean + spread * (2.0 / 3.0)
     if chart == "xmr":
-        return GroupLines(mean, lower, upper, near_lower, near_upper, mean, lower, upper, near_lower, near_upper, used)
+        return GroupLines(
+            mean, lower, upper, near_lower, near_upper, mean, lower, upper, near_lower, near_upper, used
+        )
 
     def back(v: FloatArray) -> FloatArray:
         return np.where(v >= 0, np.abs(v) ** T_CHART_POWER, np.nan)
@@ -121,9 +140,18 @@ def group_lines(fixed: FloatArray, chart: MDCChart, preset: Preset) -> GroupLine
     show_lower = _lower_for_display(back(lower), preset, negative=lower < 0)
     show_near_lower = _lower_for_display(back(near_lower), preset, negative=near_lower < 0)
     return GroupLines(
-        mean, lower, upper, near_lower, near_upper,
-        mean**T_CHART_POWER, show_lower, upper**T_CHART_POWER, show_near_lower, near_upper**T_CHART_POWER, used,
-    )  # fmt: skip
+        mean,
+        lower,
+        upper,
+        near_lower,
+        near_upper,
+        mean**T_CHART_POWER,
+        show_lower,
+        upper**T_CHART_POWER,
+        show_near_lower,
+        near_upper**T_CHART_POWER,
+        used,
+    )
 
 
 def _lower_for_display(lower: FloatArray, preset: Preset, negative: BoolArray | None = None) -> FloatArray:
@@ -465,7 +493,9 @@ def mdc(
     bounds = [*starts, size]
     with np.errstate(all="ignore"):
         scale = values ** (1.0 / T_CHART_POWER) if mdc_chart == "t" else values
-        across = trend_flags(scale[None, :], rules) if preset.trend_across_rebase and len(bounds) > 2 else None
+        across = (
+            trend_flags(scale[None, :], rules) if preset.trend_across_rebase and len(bounds) > 2 else None
+        )
         columns = _analyse_groups(scale, bounds, mdc_chart, preset, rules, fix_after_n_points, across)
     return _assemble(values, x_sorted, bounds, columns, mdc_chart, preset, rules, target)
 

@@ -9,7 +9,7 @@ lie in the near-limit band. Every point of a qualifying run is flagged, not just
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -21,19 +21,19 @@ BoolArray = npt.NDArray[np.bool_]
 RULE_CODES: Final = {"outside_limits": 1, "trend": 2, "two_in_three": 3, "shift": 4}
 
 
-def _as_2d(values: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:
-    arr = np.asarray(values, dtype=dtype)
+def _as_2d(values: npt.ArrayLike, dtype: type) -> npt.NDArray[Any]:
+    arr: npt.NDArray[Any] = np.asarray(values, dtype=dtype)
     return arr[None, :] if arr.ndim == 1 else arr
 
 
-def _run_length(values: npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
+def _run_length(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     """Length of the run of equal values ending at each position (along each row)."""
     rows, width = values.shape
     cols = np.broadcast_to(np.arange(width), (rows, width))
     starts = np.ones((rows, width), dtype=np.bool_)
     starts[:, 1:] = values[:, 1:] != values[:, :-1]
     first = np.maximum.accumulate(np.where(starts, cols, 0), axis=1)
-    return cols - first + 1  # type: ignore[no-any-return]
+    return cols - first + 1
 
 
 def backfill(ends: BoolArray, length: int) -> BoolArray:
@@ -49,7 +49,8 @@ def backfill(ends: BoolArray, length: int) -> BoolArray:
 def shift_ends(relative_to_mean: npt.ArrayLike, length: int = 7) -> BoolArray:
     """True at the ``length``-th and later points of a run strictly on one side of the mean."""
     rtm = _as_2d(relative_to_mean, np.int8)
-    return (rtm != 0) & (_run_length(rtm) >= length)  # type: ignore[no-any-return]
+    ends: BoolArray = (rtm != 0) & (_run_length(rtm) >= length)
+    return ends
 
 
 def trend_ends(y: npt.ArrayLike, length: int = 7) -> IntArray:
@@ -88,7 +89,8 @@ def two_in_three_windows(close: npt.ArrayLike, relative_to_mean: npt.ArrayLike) 
 def part_of_two_in_three(close: npt.ArrayLike, relative_to_mean: npt.ArrayLike) -> BoolArray:
     """Only the near-limit points of a qualifying window are special causes."""
     near = _as_2d(close, np.int8) != 0
-    return two_in_three_windows(close, relative_to_mean) & near
+    part: BoolArray = two_in_three_windows(close, relative_to_mean) & near
+    return part
 
 
 def trend_direction(y: FloatArray, part_of_trend: BoolArray) -> IntArray:
@@ -107,7 +109,7 @@ def trend_direction(y: FloatArray, part_of_trend: BoolArray) -> IntArray:
     next_in_trend = np.zeros((rows, width), dtype=np.bool_)
     next_in_trend[:, :-1] = part_of_trend[:, 1:]
     use_right = part_of_trend & next_in_trend
-    return np.where(use_right, right, left).astype(np.int8)  # type: ignore[no-any-return]
+    return np.where(use_right, right, left).astype(np.int8)
 
 
 def special_cause_labels(

@@ -67,7 +67,9 @@ def test_multiply_scales_lines_and_leaves_signals_unchanged(y: list[float], fact
     base = qic(y, chart="i")
     scaled = qic(y, chart="i", multiply=factor)
     for name in ("y", "cl", "lcl", "ucl", "lcl_95", "ucl_95"):
-        np.testing.assert_allclose(getattr(scaled.points, name), getattr(base.points, name) * factor, rtol=1e-12)
+        np.testing.assert_allclose(
+            getattr(scaled.points, name), getattr(base.points, name) * factor, rtol=1e-12
+        )
     np.testing.assert_array_equal(scaled.points.sigma_signal, base.points.sigma_signal)
     np.testing.assert_array_equal(scaled.points.runs_signal, base.points.runs_signal)
 
@@ -79,10 +81,14 @@ def test_i_chart_is_translation_equivariant(y: list[float], shift: float) -> Non
     base = qic(y, chart="i", screened_mr=False)
     moved = qic([v + shift for v in y], chart="i", screened_mr=False)
     np.testing.assert_allclose(moved.points.cl, base.points.cl + shift, atol=1e-6)
-    np.testing.assert_allclose(moved.points.ucl - moved.points.cl, base.points.ucl - base.points.cl, atol=1e-6)
+    np.testing.assert_allclose(
+        moved.points.ucl - moved.points.cl, base.points.ucl - base.points.cl, atol=1e-6
+    )
 
 
-@given(st.lists(st.one_of(st.none(), st.integers(-3, 3).map(float)), min_size=0, max_size=80), st.floats(-1, 1))
+@given(
+    st.lists(st.one_of(st.none(), st.integers(-3, 3).map(float)), min_size=0, max_size=80), st.floats(-1, 1)
+)
 def test_vectorised_runs_analysis_equals_the_single_series_one(y: list[float | None], cl: float) -> None:
     arr = np.array(y, dtype=float)
     single = runs_analysis(arr, cl)
@@ -95,8 +101,10 @@ def test_vectorised_runs_analysis_equals_the_single_series_one(y: list[float | N
         assert batch.n_crossings_min[0] == single.n_crossings_min
 
 
-@given(st.lists(st.lists(st.integers(0, 50).map(float), min_size=2, max_size=30), min_size=1, max_size=6),
-       st.sampled_from(["run", "i", "c", "g", "mr"]))  # fmt: skip
+@given(
+    st.lists(st.lists(st.integers(0, 50).map(float), min_size=2, max_size=30), min_size=1, max_size=6),
+    st.sampled_from(["run", "i", "c", "g", "mr"]),
+)
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 def test_batch_rows_equal_single_series_results(portfolio: list[list[float]], chart: str) -> None:
     try:
@@ -107,14 +115,19 @@ def test_batch_rows_equal_single_series_results(portfolio: list[list[float]], ch
     for row, single in enumerate(singles):
         size = len(single.points)
         for name in ("y", "cl", "lcl", "ucl"):
-            np.testing.assert_allclose(getattr(batch, name)[row, :size], getattr(single.points, name), rtol=1e-12)
+            np.testing.assert_allclose(
+                getattr(batch, name)[row, :size], getattr(single.points, name), rtol=1e-12
+            )
         np.testing.assert_array_equal(batch.sigma_signal[row, :size], single.points.sigma_signal)
         assert bool(batch.runs_signal[row]) == single.summary[0].runs_signal
         assert batch.n_obs[row] == single.summary[0].n_obs
 
 
-@given(st.lists(st.lists(values, min_size=3, max_size=40), min_size=1, max_size=5),
-       st.sampled_from(["increase", "decrease", "neutral"]), st.one_of(st.none(), values))  # fmt: skip
+@given(
+    st.lists(st.lists(values, min_size=3, max_size=40), min_size=1, max_size=5),
+    st.sampled_from(["increase", "decrease", "neutral"]),
+    st.one_of(st.none(), values),
+)
 @settings(deadline=None)
 def test_mdc_batch_equals_mdc(portfolio: list[list[float]], improvement: str, target: float | None) -> None:
     if any(np.ptp(s) == 0 for s in portfolio):
@@ -126,8 +139,13 @@ def test_mdc_batch_equals_mdc(portfolio: list[list[float]], improvement: str, ta
         assert batch.assurance_icon[row] is single.assurance_icon
         assert batch.upl[row] == pytest.approx(single.summary[0].upl)
         codes = [p.value for p in single.points.point_type]
-        names = ["common_cause", "special_cause_improvement", "special_cause_concern",
-                 "special_cause_neutral_high", "special_cause_neutral_low"]  # fmt: skip
+        names = [
+            "common_cause",
+            "special_cause_improvement",
+            "special_cause_concern",
+            "special_cause_neutral_high",
+            "special_cause_neutral_low",
+        ]
         assert [names[c] for c in batch.point_type[row, : len(s)]] == codes
 
 

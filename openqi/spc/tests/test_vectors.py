@@ -19,7 +19,13 @@ import pytest
 from openqi.spc import mdc, qic
 from openqi.spc.anhoej import box_bounds, longest_run_max, n_crossings_min, runs_signal_for
 from openqi.spc.icons import AssuranceIcon, Improvement, assurance_icon
-from openqi.spc.rules import part_of_two_in_three, shift_ends, special_cause_labels, trend_ends, two_in_three_windows
+from openqi.spc.rules import (
+    part_of_two_in_three,
+    shift_ends,
+    special_cause_labels,
+    trend_ends,
+    two_in_three_windows,
+)
 
 
 def _shared_dir() -> Path:
@@ -95,7 +101,14 @@ def run_qic_case(case: dict[str, Any]) -> None:
             base = np.asarray(case["y"], dtype=float)[: case["options"]["freeze"]]
             assert np.mean(np.abs(np.diff(base))) == pytest.approx(value, rel=REL)
             close((points.ucl[0] - points.cl[0]) * 1.128 / 3, value)
-        elif key in ("n_useful", "longest_run", "longest_run_max", "n_crossings", "n_crossings_min", "runs_signal"):
+        elif key in (
+            "n_useful",
+            "longest_run",
+            "longest_run_max",
+            "n_crossings",
+            "n_crossings_min",
+            "runs_signal",
+        ):
             assert getattr(result.summary[0], key) == value, key
         else:
             raise AssertionError(f"unhandled expected field {key!r} in {case['id']}")
@@ -144,8 +157,12 @@ def run_rule_case(case: dict[str, Any]) -> None:
         )
         assert labels == expected["output"]
     elif cid == "ptd_assurance_icons":
-        names = {"consistent_pass": AssuranceIcon.CONSISTENTLY_PASS, "consistent_fail": AssuranceIcon.CONSISTENTLY_FAIL,
-                 "inconsistent": AssuranceIcon.INCONSISTENT, None: None}  # fmt: skip
+        names = {
+            "consistent_pass": AssuranceIcon.CONSISTENTLY_PASS,
+            "consistent_fail": AssuranceIcon.CONSISTENTLY_FAIL,
+            "inconsistent": AssuranceIcon.INCONSISTENT,
+            None: None,
+        }
         for direction in ("increase", "decrease", "neutral"):
             for limits, want in zip(expected["limits"], expected[direction], strict=True):
                 got = assurance_icon(expected["target"], limits["lpl"], limits["upl"], Improvement(direction))
