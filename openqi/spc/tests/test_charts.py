@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::openqi.spc.errors.FewPointsWarn
 
 # Montgomery Example 6.5 (cost per week), the data of vector q2_montgomery_ex6_5_i_freeze20.
 COST = [
-    310,
+    310.0,
     288,
     297,
     298,
@@ -48,27 +48,35 @@ COST = [
     306,
     301,
     304,
+    305,
+    282,
+    305,
+    296,
+    314,
+    295,
+    287,
+    301,
+    298,
+    311,
     310,
-    312,
-    297,
-    300,
-    310,
+    292,
     305,
     299,
-    309,
-    303,
-    316,
+    304,
     310,
-    319,
-    318,
-    308,
-    322,
-    309,
-    323,
-    312,
+    304,
+    305,
     333,
     328,
 ]
+
+
+def test_montgomery_6_5_i_chart_with_freeze() -> None:
+    result = qic(COST, chart="i", freeze=20)
+    assert result.points.cl[0] == 300.5
+    assert result.points.ucl[0] == pytest.approx(321.21668533034716, rel=1e-12)
+    assert (np.flatnonzero(result.points.sigma_signal)).tolist() == [38, 39]
+    assert result.points.baseline.tolist() == [True] * 20 + [False] * 20
 
 
 def test_i_chart_is_mean_plus_minus_three_amr_over_d2() -> None:
