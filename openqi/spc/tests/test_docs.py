@@ -33,5 +33,5 @@ def test_worked_examples_produce_the_documented_output() -> None:
 
 
 def test_engine_imports_without_django() -> None:
-    code = "import sys, openqi.spc; assert not any(m.startswith('django') for m in sys.modules), 'django imported'"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=DOC.parents[1])
+    code = "import sys, openqi.spc; assert not [m for m in sys.modules if m.startswith('django')]"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=DOC.parents[1])  # noqa: S603 - fixed code
