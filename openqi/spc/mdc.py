@@ -565,7 +565,13 @@ def _assemble(
     direction = joined("direction")
     point_type_codes = joined("point_type")
     rebase_group = np.repeat(np.arange(1, len(bounds)), np.diff(bounds))
-    point_types = tuple(_POINT_TYPES[c] for c in point_type_codes.tolist())
+    point_types = tuple(map(_POINT_TYPES.__getitem__, point_type_codes.tolist()))
+    # Per-point text through small lookup tables: a function call per point would dominate the run time.
+    rule_names: dict[int, SpecialCauseRule | None] = {NO_RULE: None, **dict(enumerate(_RULES))}
+    labels = {
+        (r, d): special_cause_label(r, d, rules.shift, rules.trend) for r in rule_names for d in (-1, 0, 1)
+    }
+    rule_list = rule.tolist()
     points = MDCPoints(
         x=x_sorted,
         y=values,
@@ -582,11 +588,8 @@ def _assemble(
         two_in_three=joined("two_in_three"),
         shift=joined("shift"),
         special_cause=rule != NO_RULE,
-        special_cause_rule=tuple(None if r == NO_RULE else _RULES[r] for r in rule.tolist()),
-        special_cause_label=tuple(
-            special_cause_label(r, d, rules.shift, rules.trend)
-            for r, d in zip(rule.tolist(), direction.tolist(), strict=True)
-        ),
+        special_cause_rule=tuple(map(rule_names.__getitem__, rule_list)),
+        special_cause_label=tuple(map(labels.__getitem__, zip(rule_list, direction.tolist(), strict=True))),
         point_type=point_types,
     )
     icon = _last_icon(values, point_types, 0, size, rules.improvement)
