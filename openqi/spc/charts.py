@@ -29,6 +29,7 @@ from openqi.spc.errors import (
     NumeratorError,
     OptionError,
     SPCError,
+    SPCWarning,
 )
 from openqi.spc.limits import CHART_TYPES, ChartType, LimitOptions, Lines, PartData, chart_lines
 from openqi.spc.presets import PRESETS, Preset, resolve
@@ -534,10 +535,21 @@ def _check_enough(chart: ChartType, lines: Lines, data: PartData, preset: Preset
     ):
         if np.isnan(y).all():
             return
-        raise InsufficientDataError(
-            f"part {part}: too few usable baseline points to compute a centre line and limits for a "
-            f"{chart.upper()} chart"
+        usable = int(np.count_nonzero(~np.isnan(y[data.base])))
+        needed = 2 if chart in ("i", "mr", "t", "pp", "up") else 1  # charts that need a moving range
+        if usable < needed:
+            raise InsufficientDataError(
+                f"part {part}: {usable} usable baseline point(s); a {chart.upper()} chart needs at least "
+                f"{needed} for a centre line and limits"
+            )
+        # Enough points but no usable spread (e.g. a constant series whose only moving ranges are screened
+        # out, or subgroups of one): qicharts2 leaves the limits empty, and so do we - with a warning.
+        warnings.warn(
+            f"part {part}: the limits of this {chart.upper()} chart are undefined (no usable variation)",
+            SPCWarning,
+            stacklevel=4,
         )
+        return
     all_base = data.base.all()
     if all_base and y.size >= preset.min_points_limits:
         total = y.sum()

@@ -20,6 +20,7 @@ from openqi.spc import (
     NumeratorError,
     OptionError,
     SPCError,
+    SPCWarning,
     qic,
 )
 from openqi.spc.limits import c4
@@ -333,6 +334,13 @@ def test_bad_input_raises_typed_error(call: object, error: type[Exception]) -> N
     with pytest.raises(error):
         call()  # type: ignore[operator]
     assert issubclass(error, ValueError)
+
+
+def test_constant_series_has_undefined_limits_with_a_warning() -> None:
+    with pytest.warns(SPCWarning, match="undefined"):
+        result = qic([5.0] * 15, chart="i")
+    assert np.isnan(result.points.ucl).all() and result.points.cl[0] == 5.0
+    assert not result.points.sigma_signal.any()
 
 
 def test_few_points_warn() -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openqi.spc import longest_run_max, mdc, mdc_batch, n_crossings_min, qic, qic_batch, runs_analysis
 from openqi.spc.anhoej import runs_analysis_2d
 
-pytestmark = pytest.mark.filterwarnings("ignore::openqi.spc.errors.FewPointsWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::openqi.spc.errors.SPCWarning")
 
 values = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
 series = st.lists(values, min_size=3, max_size=60)
