@@ -1,0 +1,26 @@
+"""The personal-data guard: keep patient-identifiable data out of QI records.
+
+    from openqi.privacy import find_personal_data, is_valid_nhs_number   # pure Python, no Django
+    from openqi.privacy.forms import PersonalDataGuardMixin              # the form-layer guard
+
+Importing this package (and `openqi.privacy.detect`) must not import Django, so that importers and
+reports can run the same rules; only `openqi.privacy.forms` needs Django.
+"""
+
+from openqi.privacy.detect import (
+    Finding,
+    Kind,
+    Severity,
+    find_personal_data,
+    find_personal_data_in_filename,
+    is_valid_nhs_number,
+)
+
+__all__ = [
+    "Finding",
+    "Kind",
+    "Severity",
+    "find_personal_data",
+    "find_personal_data_in_filename",
+    "is_valid_nhs_number",
+]
