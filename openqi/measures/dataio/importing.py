@@ -1,0 +1,226 @@
+"""parse_upload: an uploaded CSV or workbook in, a full preview of every row and its problems out.
+
+Nothing is saved here. The import is all-or-nothing, so every problem in every row is collected (not just
+the first) and the user can fix the file in one go.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from . import messages
+from .columns import ColumnMap, HeaderError, map_columns
+from .dates import DateProblem, MonthFirst, normalise_period, parse_period_cell
+from .escaping import unescape_formula
+from .numeric import NumberProblem, ParsedNumber, format_number, is_whole, parse_number_cell
+from .reading import Cell, Table, UploadError, is_blank, read_table
+from .records import FREQUENCIES, ImportPreview, PreviewRow
+
+logger = logging.getLogger(__name__)
+
+
+def parse_upload(
+    filename: str,
+    content: bytes,
+    *,
+    has_denominator: bool,
+    frequency: str,
+    existing_periods: set[date],
+    numerator_may_exceed_denominator: bool = False,
+) -> ImportPreview:
+    """Parse an upload for one measure. Problems with the data never raise: they are in the preview.
+
+    ``existing_periods`` are the measure's stored periods (already normalised); rows for them get
+    ``is_update=True``. ``numerator_may_exceed_denominator`` is for rates (falls per 1,000 bed days),
+    where the numerator is not a subset of the denominator.
+    """
+    if frequency not in FREQUENCIES:
+        # A programming error in the caller, not something the user can fix.
+        raise ValueError(f"unknown frequency {frequency!r}; expected one of {FREQUENCIES}")
+    try:
+        table = read_table(filename, content)
+        return _preview(
+            table,
+            has_denominator=has_denominator,
+            frequency=frequency,
+            existing_periods=existing_periods,
+            numerator_may_exceed_denominator=numerator_may_exceed_denominator,
+        )
+    except UploadError as error:
+        return ImportPreview(file_errors=[error.message])
+    except HeaderError as error:
+        return ImportPreview(file_errors=[error.message])
+    except Exception:
+        # The promise is a message, never a 500, for any bytes a user can send; log so the bug gets fixed.
+        logger.exception("unexpected error parsing upload %r", filename)
+        return ImportPreview(file_errors=[messages.UNEXPECTED])
+
+
+def _preview(
+    table: Table,
+    *,
+    has_denominator: bool,
+    frequency: str,
+    existing_periods: set[date],
+    numerator_may_exceed_denominator: bool,
+) -> ImportPreview:
+    try:
+        columns = map_columns(table.header, has_denominator=has_denominator)
+    except HeaderError as error:
+        message = error.message
+        if not isinstance(parse_period_cell(table.header[0]), DateProblem):
+            message = messages.header_looks_like_data(has_denominator)
+        return ImportPreview(file_errors=[message], file_notes=table.notes)
+    if not table.rows:
+        return ImportPreview(file_errors=[messages.NO_ROWS], file_notes=[*table.notes, *columns.notes])
+
+    rows: list[PreviewRow] = []
+    first_row_of: dict[date, int] = {}
+    for number, cells in table.rows:
+        row = _parse_row(
+            number,
+            cells,
+            columns,
+            has_denominator=has_denominator,
+            frequency=frequency,
+            numerator_may_exceed_denominator=numerator_may_exceed_denominator,
+        )
+        if table.kind == "csv" and any(not is_blank(cell) for cell in cells[len(table.header) :]):
+            # In a CSV this is nearly always an unquoted "1,234" or a comment with commas, which shifts cells.
+            row.errors.insert(0, messages.extra_cells(number))
+        if row.period is not None:
+            if row.period in first_row_of:
+                row.errors.append(
+                    messages.period_duplicate(number, row.period, frequency, first_row_of[row.period])
+                )
+            else:
+                first_row_of[row.period] = number
+            row.is_update = row.period in existing_periods
+        rows.append(row)
+    return ImportPreview(rows=rows, file_notes=[*table.notes, *columns.notes])
+
+
+def _parse_row(
+    number: int,
+    cells: list[Cell],
+    columns: ColumnMap,
+    *,
+    has_denominator: bool,
+    frequency: str,
+    numerator_may_exceed_denominator: bool,
+) -> PreviewRow:
+    def cell(role: str) -> Cell:
+        position = columns.index.get(role)
+        return cells[position] if position is not None and position < len(cells) else None
+
+    row = PreviewRow(row_number=number)
+    row.source = {role: display(cell(role)) for role in columns.index}
+    _parse_period(row, cell("period"), frequency)
+
+    if has_denominator:
+        numerator = _parse_count(row, "numerator", cell("numerator"))
+        denominator = _parse_count(row, "denominator", cell("denominator"))
+        row.numerator, row.denominator = numerator.value, denominator.value
+        if numerator.ok and denominator.ok and numerator.value is not None and denominator.value is not None:
+            if denominator.value == 0:
+                row.errors.append(messages.denominator_zero(number))
+            elif numerator.value > denominator.value and not numerator_may_exceed_denominator:
+                row.errors.append(
+                    messages.numerator_above_denominator(number, numerator.value, denominator.value)
+                )
+    else:
+        row.value = _parse_value(row, cell("value"))
+
+    comment = cell("comment")
+    row.comment = unescape_formula(display(comment).strip()) if comment is not None else ""
+    return row
+
+
+def _parse_period(row: PreviewRow, cell: Cell, frequency: str) -> None:
+    number, text = row.row_number, display(cell).strip()
+    result = parse_period_cell(cell)
+    if result is DateProblem.BLANK:
+        row.errors.append(messages.period_blank(number))
+    elif result is DateProblem.NO_YEAR:
+        row.errors.append(messages.period_no_year(number, text))
+    elif result is DateProblem.NOT_REAL:
+        row.errors.append(messages.period_not_real(number, text, frequency))
+    elif isinstance(result, MonthFirst):
+        row.errors.append(messages.period_month_first(number, text, result.suggestion))
+    elif isinstance(result, DateProblem):
+        row.errors.append(messages.period_unrecognised(number, text, frequency))
+    elif result.month_only and frequency != "monthly":
+        row.errors.append(messages.period_is_month(number, text, frequency))
+    else:
+        row.period = normalise_period(result.day, frequency)
+        if row.period != result.day:
+            row.period_normalised = True
+            row.notes.append(messages.period_normalised(number, result.day, row.period, frequency))
+
+
+@dataclass(frozen=True)
+class _Count:
+    value: Decimal | None
+    ok: bool  # parsed and passed its own checks, so cross-checks against the other count make sense
+
+
+def _parse_number(row: PreviewRow, role: str, cell: Cell) -> ParsedNumber | None:
+    number, result = row.row_number, parse_number_cell(cell)
+    if result is NumberProblem.BLANK:
+        row.errors.append(messages.number_blank(number, role))
+    elif result is NumberProblem.DECIMAL_COMMA:
+        row.errors.append(messages.number_decimal_comma(number, role, display(cell).strip()))
+    elif result is NumberProblem.TOO_LARGE:
+        row.errors.append(messages.number_too_large(number, role))
+    elif isinstance(result, NumberProblem):
+        row.errors.append(messages.number_not_a_number(number, role, display(cell).strip()))
+    else:
+        return result
+    return None
+
+
+def _parse_count(row: PreviewRow, role: str, cell: Cell) -> _Count:
+    parsed = _parse_number(row, role, cell)
+    if parsed is None:
+        return _Count(None, ok=False)
+    errors_before = len(row.errors)
+    if parsed.was_percent:
+        row.errors.append(messages.count_is_percent(row.row_number, role))
+    elif parsed.value < 0:
+        row.errors.append(messages.number_negative(row.row_number, role))
+    elif not is_whole(parsed.value):
+        row.errors.append(messages.count_not_whole(row.row_number, role, parsed.value))
+    # Counts are stored as integer-valued Decimals: "12.0" from Excel is 12.
+    value = parsed.value.to_integral_value() if is_whole(parsed.value) else parsed.value
+    return _Count(value, ok=len(row.errors) == errors_before)
+
+
+def _parse_value(row: PreviewRow, cell: Cell) -> Decimal | None:
+    parsed = _parse_number(row, "value", cell)
+    if parsed is None:
+        return None
+    if parsed.was_percent:
+        # "45%" in a percentage measure means 45 on the chart; tell the user rather than do it silently.
+        row.notes.append(messages.percent_stripped(row.row_number, parsed.value))
+    if parsed.value < 0:
+        row.errors.append(messages.number_negative(row.row_number, "value"))
+    return parsed.value
+
+
+def display(cell: Cell) -> str:
+    """A cell as the user would recognise it in their spreadsheet, for messages and the preview."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat(sep=" ")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        return format_number(Decimal(repr(cell))) if math.isfinite(cell) else str(cell)
+    return str(cell)
