@@ -405,7 +405,14 @@ def _quote(s: str) -> str:
     return flat if len(flat) <= 60 else flat[:57] + "..."
 
 
-def _message(kind: Kind, shown: str) -> str:
+def _message(kind: Kind, shown: str, *, in_file_name: bool = False) -> str:
+    if in_file_name:
+        # The person cannot edit a file name in the form, only rename the file and upload it again.
+        advice = "If it belongs to a patient, rename the file" if kind in _LOW_SEVERITY else "Rename the file"
+        return (
+            f"The file name looks like it contains {_DESCRIPTIONS[kind]} ({_quote(shown)}). "
+            f"{advice}: QI records must not identify patients."
+        )
     advice = _REMOVE_IF_PATIENT if kind in _LOW_SEVERITY else _REMOVE
     return f"This looks like {_DESCRIPTIONS[kind]} ({_quote(shown)}). {advice}"
 
@@ -533,7 +540,7 @@ _DETECTORS: tuple[Callable[[str, _Names, dt.date], Iterator[_Candidate]], ...] =
 )
 
 
-def _detect(shown: str, scan: str, today: dt.date | None) -> list[Finding]:
+def _detect(shown: str, scan: str, today: dt.date | None, *, in_file_name: bool = False) -> list[Finding]:
     today = today or dt.date.today()
     names = _Names(scan)
     candidates = [c for detector in _DETECTORS for c in detector(scan, names, today)]
@@ -546,7 +553,13 @@ def _detect(shown: str, scan: str, today: dt.date | None) -> list[Finding]:
             kept.append(cand)
     kept.sort(key=lambda c: c[1])
     return [
-        Finding(kind=kind, start=start, end=end, excerpt=excerpt, message=_message(kind, shown[start:end]))
+        Finding(
+            kind=kind,
+            start=start,
+            end=end,
+            excerpt=excerpt,
+            message=_message(kind, shown[start:end], in_file_name=in_file_name),
+        )
         for kind, start, end, excerpt in kept
     ]
 
@@ -565,4 +578,4 @@ def find_personal_data_in_filename(name: str, *, today: dt.date | None = None) -
 
     Underscores join words in file names, so they are read as spaces; messages quote the real name.
     """
-    return _detect(name, name.replace("_", " "), today)
+    return _detect(name, name.replace("_", " "), today, in_file_name=True)
