@@ -17,7 +17,7 @@ from .columns import ColumnMap, HeaderError, map_columns
 from .dates import DateProblem, MonthFirst, normalise_period, parse_period_cell
 from .escaping import unescape_formula
 from .numeric import NumberProblem, ParsedNumber, format_number, is_whole, parse_number_cell
-from .reading import Cell, Table, UploadError, is_blank, read_table
+from .reading import Cell, Table, UploadError, read_table
 from .records import FREQUENCIES, ImportPreview, PreviewRow
 
 logger = logging.getLogger(__name__)
@@ -89,9 +89,11 @@ def _preview(
             frequency=frequency,
             numerator_may_exceed_denominator=numerator_may_exceed_denominator,
         )
-        if table.kind == "csv" and any(not is_blank(cell) for cell in cells[len(table.header) :]):
-            # In a CSV this is nearly always an unquoted "1,234" or a comment with commas, which shifts cells.
-            row.errors.insert(0, messages.extra_cells(number))
+        if table.kind == "csv" and len(cells) > len(table.header):
+            # An unquoted "1,234" or a comment with commas shifts every later cell along, even when the cell
+            # pushed off the end is blank. Excel pads every CSV row to the same width, so files it saves never
+            # trip this; only a hand-made file with an extra trailing comma does, and the message covers that.
+            row.errors.insert(0, messages.extra_cells(number, len(cells), len(table.header)))
         if row.period is not None:
             if row.period in first_row_of:
                 row.errors.append(

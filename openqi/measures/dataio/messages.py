@@ -175,10 +175,11 @@ def numerator_above_denominator(row: int, numerator: Decimal, denominator: Decim
     )
 
 
-def extra_cells(row: int) -> str:
+def extra_cells(row: int, cells: int, names: int) -> str:
     return (
-        f"Row {row}: The row has more cells than the first row has column names. Put any text with commas in "
-        "quotes, and write numbers without commas, like 1234."
+        f"Row {row}: The row has {cells} cells but the first row names {names} columns. "
+        "Put any text with commas in quotes, write numbers without commas (like 1234) "
+        "and remove extra commas at the end of the row."
     )
 
 
