@@ -89,6 +89,10 @@ def data_table_rows(spec: ChartSpec) -> list[TableRow]:
     return rows
 
 
+def _above(v: float | None, limit: float | None) -> bool:
+    return v is not None and limit is not None and v > limit
+
+
 def _finite(v: Any) -> float | None:
     f = float(v)
     return f if math.isfinite(f) else None
@@ -163,29 +167,36 @@ def _assurance_sentence(
         else (f"below the lower {word} limit ({w.value(lower)})")
     )
     if icon is AssuranceIcon.CONSISTENTLY_PASS:
-        return f"The target of {t} lies {where}, so it will be met consistently while the process stays the same."
+        return f"The target of {t} lies {where}, so it will be met consistently unless the process changes."
     return f"The target of {t} lies {where}, so it will not be met without a change to the process."
 
 
-def _longest_run(y: list[float | None], cl: list[float | None], idx: list[int]) -> tuple[int, int, int]:
-    """(start, end, side) of the longest run on one side of the centre; points on it are skipped."""
-    best = (0, -1, 0)
-    start = -1
+def _signal_run(
+    y: list[float | None], cl: list[float | None], idx: list[int], longer_than: int
+) -> tuple[int, int, int]:
+    """(start, length, side) of the most recent run longer than ``longer_than`` on one side of the centre.
+
+    The most recent, not the longest: after a shift up, the run below the median at the start is as long
+    as the run above it at the end, but the team cares about where the process is now. Points on the
+    centre line are skipped, as in the Anhøj rules. Falls back to the longest run.
+    """
+    runs: list[tuple[int, int, int]] = []
     side = 0
-    length = best_len = 0
     for i in idx:
         v, c = y[i], cl[i]
         if v is None or c is None or v == c:
             continue
         s = 1 if v > c else -1
         if s == side:
-            length += 1
+            start, length, _ = runs[-1]
+            runs[-1] = (start, length + 1, s)
         else:
-            side, start, length = s, i, 1
-        if length > best_len:
-            best_len = length
-            best = (start, i, side)
-    return best
+            runs.append((i, 1, s))
+            side = s
+    if not runs:
+        return (idx[0] if idx else 0, 0, 0)
+    signalling = [r for r in runs if r[1] > longer_than]
+    return signalling[-1] if signalling else max(runs, key=lambda r: r[1])
 
 
 def summarise(
@@ -276,40 +287,44 @@ def _summarise_mdc(
         label = p.special_cause_label[last]
         up = "Above" in label or "(Increasing)" in label
         upl, lpl = _finite(p.upl[last] * scale), _finite(p.lpl[last] * scale)
-        if len(run) == 1 and rules[0] is SpecialCauseRule.OUTSIDE_LIMITS:
-            limit = (
-                f"above the upper process limit of {w.value(upl)}"
-                if up
-                else (f"below the lower process limit of {w.value(lpl)}")
-            )
+        side = 1 if up else -1
+        upper_word = "upper" if up else "lower"
+        limit_value = w.value(upl if up else lpl)
+        outside = sum(r is SpecialCauseRule.OUTSIDE_LIMITS for r in rules)
+        trends = sum(r is SpecialCauseRule.TREND for r in rules)
+        same_side = all(int(p.relative_to_mean[i]) == side for i in run)
+        if len(run) == 1:
+            rule = rules[0]
+            if rule is SpecialCauseRule.OUTSIDE_LIMITS:
+                phrase = f"{'above' if up else 'below'} the {upper_word} process limit of {limit_value}"
+            elif rule is SpecialCauseRule.TWO_IN_THREE:
+                phrase = f"close to the {upper_word} process limit (2 of the latest 3 {period})"
+            elif rule is SpecialCauseRule.TREND:
+                phrase = f"the end of a {'rising' if up else 'falling'} trend"
+            else:
+                phrase = f"{'above' if up else 'below'} the {mean_word} of {w.value(mean)}"
             sentences.append(
-                f"{_headline_prefix(kind)}: the latest {singular(period)} ({w.when(last)}) is {limit}."
+                f"{_headline_prefix(kind)}: the latest {singular(period)} ({w.when(last)}) is {phrase}."
+            )
+        elif trends * 2 > len(run):
+            sentences.append(
+                f"{_headline_prefix(kind)}: {w.count(len(run))} of {'rising' if up else 'falling'} values "
+                f"in a row {w.since(run[0])}."
+            )
+        elif same_side:
+            # Every non-trend rule flags points on one side of the mean, so "N weeks above the mean" holds
+            # for the whole run; points beyond the limit are the strongest evidence and are counted too.
+            beyond = ""
+            if outside:
+                beyond = f", {outside} of them {'above' if up else 'below'} the {upper_word} process limit"
+            sentences.append(
+                f"{_headline_prefix(kind)}: {w.count(len(run))} {'above' if up else 'below'} the "
+                f"{mean_word} of {w.value(mean)} {w.since(run[0])}{beyond}."
             )
         else:
-            counted = {r: rules.count(r) for r in set(rules) if r is not None}
-            order = (
-                SpecialCauseRule.SHIFT,
-                SpecialCauseRule.TREND,
-                SpecialCauseRule.TWO_IN_THREE,
-                SpecialCauseRule.OUTSIDE_LIMITS,
+            sentences.append(
+                f"{_headline_prefix(kind)}: {w.count(len(run))} of special cause {w.since(run[0])}."
             )
-            main = max(order, key=lambda r: (counted.get(r, 0), -order.index(r)))
-            if main is SpecialCauseRule.SHIFT:
-                phrase = f"{'above' if up else 'below'} the {mean_word} of {w.value(mean)}"
-            elif main is SpecialCauseRule.TREND:
-                phrase = f"of {'rising' if up else 'falling'} values in a row"
-            elif main is SpecialCauseRule.TWO_IN_THREE:
-                phrase = f"close to the {'upper' if up else 'lower'} process limit"
-            else:
-                phrase = f"{'above the upper' if up else 'below the lower'} process limit"
-            sentences.append(f"{_headline_prefix(kind)}: {w.count(len(run))} {phrase} {w.since(run[0])}.")
-            if rules[-1] is SpecialCauseRule.OUTSIDE_LIMITS and main is not SpecialCauseRule.OUTSIDE_LIMITS:
-                limit = (
-                    f"above the upper process limit ({w.value(upl)})"
-                    if up
-                    else (f"below the lower process limit ({w.value(lpl)})")
-                )
-                sentences.append(f"The latest {singular(period)} ({w.when(last)}) is {limit}.")
     if target is None and result.target is not None:
         target = result.target * scale
     if target is not None:
@@ -383,10 +398,10 @@ def _summarise_qic(
     if summary.runs_signal and summary.longest_run is not None:
         bits = []
         if summary.longest_run_max is not None and summary.longest_run > summary.longest_run_max:
-            start, _end, side = _longest_run(y, cl, used)
+            start, length, side = _signal_run(y, cl, used, summary.longest_run_max)
             runs_kind = _kind(side > 0, improvement)
             bits.append(
-                f"a shift: {w.count(summary.longest_run)} in a row {'above' if side > 0 else 'below'} the "
+                f"a shift: {w.count(length)} in a row {'above' if side > 0 else 'below'} the "
                 f"{centre_word} {w.since(start)} "
                 f"(a run longer than {summary.longest_run_max} is unlikely by chance)"
             )
@@ -425,7 +440,7 @@ def _summarise_qic(
             )
     else:
         sigma = [i for i in idx if p.sigma_signal[i] and y[i] is not None]
-        high = [i for i in sigma if (ucl[i] is not None and y[i] is not None and y[i] > ucl[i])]  # type: ignore[operator]
+        high = [i for i in sigma if _above(y[i], ucl[i])]
         if sigma:
             latest = sigma[-1]
             is_high = latest in high

@@ -82,20 +82,39 @@ def _f(v: float) -> str:
 
 
 def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], int]:
-    """Round-number ticks covering [lo, hi] (about ``count`` of them) and the decimals they need."""
+    """Round-number ticks covering [lo, hi], at most ``count + 2`` of them, and the decimals they need.
+
+    Of the 1/2/2.5/5 × 10^k steps that give few enough ticks, the one wasting least of the axis wins
+    (ties: the tick count nearest ``count``), so data of 280-333 gets 270-340, not 260-340.
+    """
     if not (math.isfinite(lo) and math.isfinite(hi)):
         lo, hi = 0.0, 1.0
     if hi <= lo:
         pad = abs(lo) * 0.1 or 1.0
         lo, hi = lo - pad, hi + pad
-    raw = (hi - lo) / max(count - 1, 1)
-    exponent = math.floor(math.log10(raw))
-    base = 10.0**exponent
-    mantissa = next(s for s in _NICE_STEPS if s * base >= raw * (1 - 1e-9))
-    step = mantissa * base
-    decimals = max(0, -exponent + (1 if mantissa == 2.5 else 0))
-    start = math.floor(lo / step + 1e-9)
-    end = math.ceil(hi / step - 1e-9)
+    exponent = math.floor(math.log10((hi - lo) / max(count - 1, 1)))
+    best: tuple[float, int, int, int, float, int] | None = None
+    for e in (exponent - 1, exponent, exponent + 1):
+        for mantissa in _NICE_STEPS:
+            step = mantissa * 10.0**e
+            start = math.floor(lo / step + 1e-9)
+            end = math.ceil(hi / step - 1e-9)
+            n_ticks = end - start + 1
+            if n_ticks > count + 2 or n_ticks < 2:
+                continue
+            decimals = max(0, -e + (1 if mantissa == 2.5 else 0))
+            key = (
+                round((end - start) * step / (hi - lo), 6),
+                abs(n_ticks - count),
+                start,
+                end,
+                step,
+                decimals,
+            )
+            if best is None or key[:2] < best[:2]:
+                best = key
+    assert best is not None  # the coarsest step always gives 2-3 ticks
+    _waste, _distance, start, end, step, decimals = best
     ticks = [round(k * step, decimals + 2) for k in range(start, end + 1)]
     return ticks, decimals
 
