@@ -17,6 +17,7 @@ Design choices (see docs/adr/0009-personal-data-guard.md):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -271,6 +272,7 @@ class _Names:
     def __init__(self, text: str) -> None:
         self.by_end: dict[int, list[tuple[int, int, str]]] = {}
         self.by_start: dict[int, list[tuple[int, int, str]]] = {}
+        self.starts: list[int] = []  # ascending, for `any_between`
         for run in _CAP_RUN.finditer(text):
             words = [
                 (run.start() + w.start(), run.start() + w.end(), w.group())
@@ -278,6 +280,7 @@ class _Names:
             ]
             self.by_end[run.end()] = words
             self.by_start[run.start()] = words
+            self.starts.append(run.start())
 
     def ending_at(self, pos: int) -> tuple[int, int] | None:
         """A name whose last word ends at `pos`: read right to left, a title may only come first."""
@@ -285,6 +288,20 @@ class _Names:
         if not words:
             return None
         return _name_span(list(reversed(words)))
+
+    def any_between(self, start: int, end: int) -> bool:
+        """Whether a name lies wholly within text[start:end], anywhere inside a run of capitals.
+
+        Used for postcodes, where the name need not touch the postcode ("Mrs Jones LS6 2AB" or
+        "Mr Smith, 12 High Street, Leeds LS1 4AB").
+        """
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        for run_start in self.starts[first:last]:
+            words = [w for w in self.by_start[run_start] if w[1] <= end]
+            if any(_name_span(list(reversed(words[: k + 1]))) for k in range(1, len(words))):
+                return True
+        return False
 
     def starting_at(self, pos: int) -> tuple[int, int] | None:
         """A name whose first word (or title) starts at `pos`, as long as possible."""
@@ -498,10 +515,7 @@ def _postcodes(scan: str, names: _Names, _today: dt.date) -> Iterator[_Candidate
         line_start = scan.rfind("\n", 0, pc.start()) + 1
         window_start = max(line_start, pc.start() - _POSTCODE_WINDOW)
         window = scan[window_start : pc.start()]
-        near_name = any(
-            names.ending_at(end) is not None for end in names.by_end if window_start <= end <= pc.start()
-        )
-        if near_name or _ADDRESS_KEYWORD.search(window):
+        if names.any_between(window_start, pc.start()) or _ADDRESS_KEYWORD.search(window):
             outward = pc.group()[:-3].rstrip()
             yield Kind.POSTCODE, pc.start(), pc.end(), f"{outward} ***"
 

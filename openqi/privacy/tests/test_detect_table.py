@@ -53,6 +53,8 @@ POSITIVES: list[tuple[str, Kind, str]] = [
     ("she lives at 4 Acacia Avenue, LS1 4AB", Kind.POSTCODE, "LS1 4AB"),
     ("Address: Flat 2, 10 Park Road, SW1A 1AA", Kind.POSTCODE, "SW1A 1AA"),
     ("home postcode m1 1ae", Kind.POSTCODE, "m1 1ae"),
+    ("Mrs Jones LS6 2AB", Kind.POSTCODE, "LS6 2AB"),
+    ("Sarah Jones moved to M1 1AE last week", Kind.POSTCODE, "M1 1AE"),
     ("call her on 07700 900123", Kind.PHONE_NUMBER, "07700 900123"),
     ("mobile 07700900123", Kind.PHONE_NUMBER, "07700900123"),
     ("+44 7700 900123", Kind.PHONE_NUMBER, "+44 7700 900123"),
@@ -103,6 +105,7 @@ NEGATIVES = [
     "MRN completeness rose to 98.5%",
     "Our base is LS1 4AB",
     "Trust HQ, Leeds LS1 4AB",
+    "Base: Recovery College, Leeds LS1 4AB",
     # contacts staff share on purpose
     "Email sarah.jones@nhs.net or the QI inbox qi.team@example.nhs.uk",
     "An 84 year old woman fell twice: we mapped the falls pathway",
