@@ -211,7 +211,10 @@ _NOT_NAME_WORDS = """
     dob mrn rio pas id ref number numbers date dates age aged born birth address postcode lives
     q1 q2 q3 q4 fy period phase stage step people person adult adults child children young older elderly
     women men woman man boys girls babies baby residents inpatient inpatients outpatient outpatients group
-    groups cohort
+    groups cohort band bay bays bed beds bank agency rota handover round rounds review reviews panel
+    committee session sessions training workshop survey feedback dashboard report reports strategy policy
+    protocol guideline guidelines tool toolkit form forms template letter letters sheet poster leaflet
+    fall falls huddle huddles pathway pathways shift shifts
     """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 _CAP_WORD = r"[A-Z][A-Za-z'\u2019\-]*(?:\.(?=[ \t]))?"
