@@ -42,8 +42,3 @@ def parse(
         existing_periods=existing or set(),
         numerator_may_exceed_denominator=numerator_may_exceed_denominator,
     )
-
-
-def only_errors(preview: ImportPreview) -> list[str]:
-    """Every message in the preview, for tests that expect exactly one problem."""
-    return preview.error_messages()
