@@ -23,6 +23,10 @@ TOO_MANY_ROWS = (
 TOO_MANY_EMPTY_ROWS = (
     "The selected file has too many empty rows to read. Delete the empty rows at the end and try again."
 )
+TOO_BIG_UNZIPPED = (
+    "The selected workbook is too large to open. Delete unused sheets and formatting, or save it as CSV, "
+    "and try again."
+)
 WRONG_TYPE = "The selected file must be a CSV or an Excel workbook (.xlsx)."
 OLD_EXCEL = (
     "The selected file is an older Excel format (.xls) or is password protected. "

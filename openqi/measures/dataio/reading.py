@@ -151,7 +151,7 @@ def read_xlsx(content: bytes) -> Table:
     except (zipfile.BadZipFile, ValueError, OSError):
         raise UploadError(messages.NOT_XLSX) from None
     if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-        raise UploadError(messages.TOO_BIG)
+        raise UploadError(messages.TOO_BIG_UNZIPPED)
     if not any(info.filename == "xl/workbook.xml" for info in infos):
         # Another zip: .ods, .docx, or a folder someone compressed.
         raise UploadError(messages.NOT_XLSX)
