@@ -52,8 +52,6 @@ def parse_upload(
         )
     except UploadError as error:
         return ImportPreview(file_errors=[error.message])
-    except HeaderError as error:
-        return ImportPreview(file_errors=[error.message])
     except Exception:
         # The promise is a message, never a 500, for any bytes a user can send; log so the bug gets fixed.
         logger.exception("unexpected error parsing upload %r", filename)
