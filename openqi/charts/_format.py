@@ -13,6 +13,13 @@ from typing import Any
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# English month names regardless of the process locale (strftime's %B follows LC_TIME), and faster.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 def esc(text: str) -> str:
     """Escape for XML text and double-quoted attributes."""
     text = _INVALID_XML.sub("", text)
@@ -66,8 +73,8 @@ def long_label(label: Any, granularity: str) -> str:
         if granularity == "year":
             return str(label.year)
         if granularity == "month":
-            return f"{label:%B} {label.year}"
-        return f"{label.day} {label:%B} {label.year}"
+            return f"{MONTHS[label.month - 1]} {label.year}"
+        return f"{label.day} {MONTHS[label.month - 1]} {label.year}"
     if isinstance(label, float):
         return fmt_number(label, 0 if label.is_integer() else 2)
     return str(label)

@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from openqi.charts._format import (
+    MONTHS,
     auto_decimals,
     count_periods,
     date_granularity,
@@ -71,18 +72,18 @@ CHART_NAMES = {
     "xmr": "XmR chart (Making Data Count)",
 }
 
+_DATE_LABEL_CHARS = {"day": 11, "month": 8, "year": 4}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 _LABEL_STEPS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 13, 20, 24, 26, 52, 104)
 
 
 def _f(v: float) -> str:
-    text = f"{v:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return f"{v:.1f}"
 
 
 def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], int]:
-    """Round-number ticks covering [lo, hi], at most ``count + 2`` of them, and the decimals they need.
+    """Round-number ticks covering [lo, hi], ``count - 2`` to ``count + 2`` of them, and their decimals.
 
     Of the 1/2/2.5/5 × 10^k steps that give few enough ticks, the one wasting least of the axis wins
     (ties: the tick count nearest ``count``), so data of 280-333 gets 270-340, not 260-340.
@@ -100,7 +101,7 @@ def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], int]:
             start = math.floor(lo / step + 1e-9)
             end = math.ceil(hi / step - 1e-9)
             n_ticks = end - start + 1
-            if n_ticks > count + 2 or n_ticks < 2:
+            if n_ticks > count + 2 or n_ticks < max(2, count - 2):
                 continue
             decimals = max(0, -e + (1 if mantissa == 2.5 else 0))
             key = (
@@ -134,8 +135,10 @@ def _tick_label(label: object, granularity: str, show_year: bool) -> str:
         if granularity == "year":
             return str(label.year)
         if granularity == "month":
-            return f"{label:%b} {label.year}" if show_year else f"{label:%b}"
-        return f"{label.day} {label:%b} {label.year}" if show_year else f"{label.day} {label:%b}"
+            month = MONTHS[label.month - 1][:3]
+            return f"{month} {label.year}" if show_year else month
+        month = MONTHS[label.month - 1][:3]
+        return f"{label.day} {month} {label.year}" if show_year else f"{label.day} {month}"
     text = long_label(label, granularity)
     return text if len(text) <= 14 else text[:13] + "…"
 
@@ -148,7 +151,9 @@ def _x_tick_labels(x: Sequence[object], plot_w: float, font: float, compact: boo
     if compact:
         chosen = [0] if n == 1 else [0, n - 1]
     else:
-        widest = max(len(_tick_label(v, granularity, True)) for v in x)
+        # Every date label of one granularity has about the same width ("30 Sep 2024"); only free text
+        # needs measuring.
+        widest = _DATE_LABEL_CHARS.get(granularity) or max(len(_tick_label(v, granularity, True)) for v in x)
         slots = max(1, int(plot_w // (widest * font * 0.56 + 10)))
         step = next((s for s in _LABEL_STEPS if math.ceil(n / s) <= slots), math.ceil(n / slots))
         chosen = list(range(0, n, step))
@@ -163,27 +168,37 @@ def _x_tick_labels(x: Sequence[object], plot_w: float, font: float, compact: boo
 
 
 def _step_paths(
-    values: Sequence[float | None], parts: Sequence[int], xs: Sequence[float], half: float, ys: YScale
+    values: Sequence[float | None], parts: Sequence[int], edges: Sequence[str], yf: Callable[[float], str]
 ) -> list[tuple[int, str]]:
-    """Per-point horizontal steps, one path per part, broken where a value is missing."""
+    """Per-point horizontal steps (point i spans edges[i]..edges[i+1]), one path per part.
+
+    A path breaks where a value is missing; equal neighbours share one ``H`` segment, so a constant
+    centre line is a single short path rather than one segment per point.
+    """
     paths: dict[int, list[str]] = {}
-    prev: float | None = None
-    prev_part = 0
-    for i, v in enumerate(values):
-        part = parts[i]
+    n = len(values)
+    i = 0
+    while i < n:
+        v = values[i]
         if v is None:
-            prev = None
+            i += 1
             continue
+        part = parts[i]
         d = paths.setdefault(part, [])
-        y = _f(ys(v))
-        if prev is None or part != prev_part:
-            d.append(f"M{_f(xs[i] - half)} {y}H{_f(xs[i] + half)}")
-        elif v == prev:
-            d[-1] = d[-1][: d[-1].rfind("H")] + f"H{_f(xs[i] + half)}"
-        else:
-            d.append(f"V{y}H{_f(xs[i] + half)}")
-        prev, prev_part = v, part
-    return [(part, "".join(d)) for part, d in paths.items() if d]
+        d.append(f"M{edges[i]} {yf(v)}")
+        while True:
+            k = i + 1
+            while k < n and values[k] == v and parts[k] == part:
+                k += 1
+            d.append(f"H{edges[k]}")
+            nxt = values[k] if k < n else None
+            if nxt is None or parts[k] != part:
+                break
+            v = nxt
+            d.append(f"V{yf(v)}")
+            i = k
+        i = k
+    return [(part, "".join(d)) for part, d in paths.items()]
 
 
 class YScale:
@@ -374,10 +389,25 @@ def render_svg(
     plot_w = max(width - left - right, 10.0)
     if bottom - top < 20:
         bottom = top + 20
+    # Annotation numbers sit in a strip above the plot with a leader to their point: drawn next to the
+    # point they would cover other points and lines.
+    ar = 6.0 if compact else 8.0
+    strip_y = top + ar
+    if spec.annotations:
+        top += 2 * ar + 6
     ys = YScale(y_lo, y_hi, top, bottom)
     step = plot_w / max(n, 1)
     half = step / 2
     xs = [left + (i + 0.5) * step for i in range(n)]
+    edges = [_f(left + i * step) for i in range(n + 1)]
+    y_text: dict[float, str] = {}
+
+    def yf(v: float) -> str:
+        # Limits repeat the same few values across a part: format each once.
+        text = y_text.get(v)
+        if text is None:
+            text = y_text[v] = _f(ys(v))
+        return text
 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     out: list[str] = [
@@ -440,7 +470,7 @@ def render_svg(
 
     # Period boundaries: baseline (freeze) and re-based limits.
     for i in spec.rebase:
-        rx = _f(xs[i] - half)
+        rx = edges[i]
         out.append(
             f'<line class="rebase" x1="{rx}" x2="{rx}" y1="{_f(top)}" y2="{_f(bottom)}" stroke="{NEAR}"/>'
         )
@@ -465,13 +495,13 @@ def render_svg(
     for cls, series, colour, stroke_w, dash in line_specs:
         if series is None:
             continue
-        for _part, d in _step_paths(series, spec.part, xs, half, ys):
+        for _part, d in _step_paths(series, spec.part, edges, yf):
             out.append(
                 f'<path class="{cls}" d="{d}" fill="none" stroke="{colour}" stroke-width="{stroke_w}"'
                 f"{_dash(dash)}/>"
             )
     if spec.centre is not None:
-        for part, d in _step_paths(spec.centre, spec.part, xs, half, ys):
+        for part, d in _step_paths(spec.centre, spec.part, edges, yf):
             if spec.part_has_runs_signal(part):
                 attrs = f'class="centre runs-signal" stroke="{SIGNAL}" stroke-dasharray="6 4"'
             else:
@@ -479,7 +509,7 @@ def render_svg(
             out.append(f'<path {attrs} d="{d}" fill="none" stroke-width="1.5"/>')
 
     if spec.trajectory is not None:
-        for _part, d in _step_paths(spec.trajectory, (1,) * n, xs, half, ys):
+        for _part, d in _step_paths(spec.trajectory, (1,) * n, edges, yf):
             out.append(
                 f'<path class="trajectory" d="{d}" fill="none" stroke="{TARGET}" stroke-width="1.5" '
                 'stroke-dasharray="2 3"/>'
@@ -525,7 +555,7 @@ def render_svg(
     for i, v in enumerate(y_vals):
         if v is None:
             continue
-        status = PointStatus(status_seq[i])
+        status = status_seq[i]
         excluded = excluded_seq[i]
         if compact and status is PointStatus.COMMON and not excluded:
             continue
@@ -547,27 +577,31 @@ def render_svg(
         out.append(f'{tag} class="{cls}" data-index="{i}"><title>{esc(tip)}</title></{name}>')
     out.append("</g>")
 
-    # Annotations: numbered circles above their point, stacked when a point has several.
+    # Annotations: numbered circles in the strip; a circle that would overlap one already placed moves
+    # down a row, so neighbouring annotated points stay readable.
     if spec.annotations:
-        stacked: dict[int, int] = {}
-        ar = 6.0 if compact else 8.0
+        placed: list[tuple[float, int]] = []
         out.append(
             f'<g class="annotations" font-size="{_f(font - 1)}" font-weight="bold" text-anchor="middle">'
         )
         for a in map(Annotation._make, spec.annotations):
-            level = stacked.get(a.point, 0)
-            stacked[a.point] = level + 1
-            v = y_vals[a.point]
             px = xs[a.point]
-            py = ys(v) if v is not None else top
-            cy = py - (2 * ar + 4) * (level + 1)
-            if cy - ar < 2:
-                cy = py + (2 * ar + 4) * (level + 1)
+            level = 0
+            while any(r == level and abs(x - px) < 2 * ar + 2 for x, r in placed):
+                level += 1
+            placed.append((px, level))
+            cy = strip_y + level * (2 * ar + 3)
+            v = y_vals[a.point]
+            end_y = ys(v) - radius - 3 if v is not None else bottom
+            leader = ""
+            if end_y > cy + ar:
+                leader = (
+                    f'<line x1="{_f(px)}" x2="{_f(px)}" y1="{_f(cy + ar)}" y2="{_f(end_y)}" stroke="{AXIS}" '
+                    'stroke-width="0.8" stroke-dasharray="2 2"/>'
+                )
             out.append(
                 f'<g class="annotation" data-number="{a.number}" data-index="{a.point}">'
-                f"<title>{esc(f'{a.number}. {a.text}')}</title>"
-                f'<line x1="{_f(px)}" x2="{_f(px)}" y1="{_f(cy + (ar if cy < py else -ar))}" y2="{_f(py)}" '
-                f'stroke="{AXIS}" stroke-width="0.8"/>'
+                f"<title>{esc(f'{a.number}. {a.text}')}</title>{leader}"
                 f'<circle cx="{_f(px)}" cy="{_f(cy)}" r="{_f(ar)}" fill="#FFFFFF" stroke="{INK}"/>'
                 f'<text x="{_f(px)}" y="{_f(cy)}" dy="0.35em" fill="{INK}">{a.number}</text></g>'
             )
