@@ -249,3 +249,28 @@ def test_nice_ticks(lo: float, hi: float, count: int, ticks: list[float] | None)
 def test_y_scale_maps_domain_to_pixels() -> None:
     ys = YScale(0, 100, top=10, bottom=110)
     assert ys(0) == 110 and ys(100) == 10 and ys(50) == 60
+
+
+def test_neighbouring_annotations_do_not_overlap() -> None:
+    spec = ChartSpec(
+        title="t", x=weeks(100), y=stable(100), annotations=[(50, 1, "a"), (51, 2, "b"), (51, 3, "c")]
+    )
+    root = parse(render_svg(spec))
+    circles = [
+        (float(c.get("cx", "0")), float(c.get("cy", "0")))
+        for g in by_class(root, "annotation")
+        for c in g.iter(f"{SVG}circle")
+    ]
+    for i, (x1, y1) in enumerate(circles):
+        for x2, y2 in circles[i + 1 :]:
+            assert math.hypot(x2 - x1, y2 - y1) >= 16
+
+
+def test_tick_count_stays_near_the_request() -> None:
+    ticks, _ = nice_ticks(29.0, 71.0, 6)
+    assert 4 <= len(ticks) <= 8
+    ticks, decimals = nice_ticks(1200.0, 4800.0, 6)
+    assert decimals == 0
+    root = parse(render_svg(ChartSpec(title="t", x=[1, 2], y=[1200.0, 4800.0])))
+    (y_axis,) = by_class(root, "y-axis")
+    assert "5,000" in [t.text for t in y_axis.iter(f"{SVG}text")]
