@@ -155,7 +155,10 @@ def _parts(n: int, rebase: Sequence[int]) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _x_labels(x: Any) -> list[XLabel]:
+def _x_labels(x: Any, *, zero_based_default: bool = False) -> list[XLabel]:
+    """Labels from an engine result's x; ``mdc()``'s default positions 0..n-1 become 1..n for people."""
+    if zero_based_default and x.dtype.kind in "iu" and bool((x == np.arange(x.size)).all()):
+        return list(range(1, x.size + 1))
     out: list[XLabel] = []
     for v in np.asarray(x).tolist():
         # datetime64[D] arrays come back from tolist() as dates already; datetime64[ns] as ints, so
@@ -319,7 +322,7 @@ def spec_from_mdc(
         target = result.target * scale
     return ChartSpec(
         title=title,
-        x=list(x_labels) if x_labels is not None else _x_labels(p.x),
+        x=list(x_labels) if x_labels is not None else _x_labels(p.x, zero_based_default=True),
         y=_scaled(p.y, scale),
         y_label=y_label,
         unit=unit,

@@ -111,20 +111,18 @@ class _Writer:
     def when(self, i: int) -> str:
         return long_label(self.labels[i], self.granularity)
 
+    def _named(self, i: int) -> str:
+        # A bare number needs the period word ("point 12", "week 12"); dates and text labels do not.
+        label = self.labels[i]
+        if isinstance(label, int | float) and not isinstance(label, bool):
+            return f"{singular(self.period)} {self.when(i)}"
+        return self.when(i)
+
     def since(self, i: int) -> str:
-        # "since 4 March 2025" reads well for dates; "since point 12" needs the point's number.
-        return (
-            f"since {self.when(i)}"
-            if self.granularity != "none"
-            else f"since {singular(self.period)} {self.when(i)}"
-        )
+        return f"since {self._named(i)}"
 
     def on(self, i: int) -> str:
-        return (
-            f"on {self.when(i)}"
-            if self.granularity != "none"
-            else f"at {singular(self.period)} {self.when(i)}"
-        )
+        return f"on {self._named(i)}" if self.granularity != "none" else f"at {self._named(i)}"
 
     def value(self, v: float | None) -> str:
         return fmt_value(v, self.decimals, self.unit)
@@ -238,7 +236,7 @@ def _summarise_mdc(
     p = result.points
     improvement = improvement or result.improvement.value
     y: list[float | None] = [_finite(v * scale) for v in p.y.tolist()]
-    labels = list(x_labels) if x_labels is not None else _x_labels(p.x)
+    labels = list(x_labels) if x_labels is not None else _x_labels(p.x, zero_based_default=True)
     w = _Writer(labels, period, unit, decimals if decimals is not None else auto_decimals(y))
     observed = [i for i, v in enumerate(y) if v is not None]
     if not observed:
