@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:

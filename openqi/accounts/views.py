@@ -23,7 +23,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = services.accept_invitation(found)
         except services.InvitationUnavailable as exc:
-            return render(request, "accounts/invitation_unavailable.jinja", {"status": exc.status}, status=410)
+            return render(
+                request, "accounts/invitation_unavailable.jinja", {"status": exc.status}, status=410
+            )
         if request.user.is_authenticated and request.user.pk == user.pk:
             return redirect("core:home")
         if request.user.is_authenticated:

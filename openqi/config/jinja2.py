@@ -22,7 +22,7 @@ def environment(**options: Any) -> Environment:
     app_loader = options.pop("loader")
     options.pop("undefined", None)
     # ChainableUndefined is what nhsuk-frontend-jinja's macros are written against.
-    env = Environment(
+    env = Environment(  # noqa: S701 -- Django's Jinja2 backend passes autoescape=True in options
         loader=ChoiceLoader([app_loader, PackageLoader("nhsuk_frontend_jinja")]),
         undefined=ChainableUndefined,
         **options,

@@ -7,9 +7,11 @@ and development conveniences only when OPENQI_DEBUG is on (which `make run` sets
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,10 +27,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("OPENQI_DEBUG")
-TESTING = env_bool("OPENQI_TESTING")
+# Generic Django classes (ModelAdmin[User], QuerySet[Invitation]) become subscriptable at run time.
+django_stubs_ext.monkeypatch()
+
+# Under pytest the suite runs with test-friendly defaults (dev secret key, plain HTTP cookies).
+TESTING = env_bool("OPENQI_TESTING") or "pytest" in sys.modules
 
 # A development key is only acceptable while DEBUG or under test; production must set its own.
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijklmnop"
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijklmnop"  # noqa: S105
 SECRET_KEY = os.environ.get("OPENQI_SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG or TESTING else "")
 if not SECRET_KEY:
     raise RuntimeError("OPENQI_SECRET_KEY must be set when OPENQI_DEBUG is off.")
@@ -107,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -203,7 +209,9 @@ else:
 
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "var" / "staticfiles"
+# In production `collectstatic` fills STATIC_ROOT; in development and tests files come from the apps.
+STATIC_ROOT = None if DEBUG or TESTING else PROJECT_DIR / "var" / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # NHS.UK frontend's compiled CSS refers to /assets/...; serving the vendored release at that path
 # keeps the vendored files byte-for-byte as published.
 WHITENOISE_ROOT = BASE_DIR / "static_root"

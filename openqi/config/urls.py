@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-
 urlpatterns = [
     path("", include("openqi.core.urls")),
     # Sign-in is by e-mailed code only; allauth's password form is never offered.
-    path("accounts/login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)),
+    path(
+        "accounts/login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)
+    ),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_request_login_code")),
     path("accounts/", include("allauth.urls")),
     path("invitations/", include("openqi.accounts.urls")),

@@ -5,7 +5,7 @@ from openqi.core.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit trail cannot be edited or deleted, even by superusers."""
 
     list_display = ("created_at", "organisation", "actor", "action", "object_type", "object_repr")

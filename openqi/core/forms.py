@@ -34,8 +34,9 @@ def _choices(bound: forms.BoundField, selected: set[str]) -> list[dict[str, Any]
     items = []
     for value, label in bound.field.choices:  # type: ignore[attr-defined]
         value = "" if value is None else str(value)
-        items.append({"value": value, "text": str(label), "checked": value in selected,
-                      "selected": value in selected})
+        items.append(
+            {"value": value, "text": str(label), "checked": value in selected, "selected": value in selected}
+        )
     return items
 
 
@@ -62,7 +63,9 @@ def field(bound: forms.BoundField, **params: Any) -> Markup:
             }
         )
         common.update(params)
-        return Markup(_macro("checkboxes" if is_multi else "radios", "checkboxes" if is_multi else "radios")(common))
+        return Markup(
+            _macro("checkboxes" if is_multi else "radios", "checkboxes" if is_multi else "radios")(common)
+        )
     if isinstance(widget, forms.CheckboxInput):
         common.update(
             {
@@ -114,4 +117,6 @@ def error_summary(*forms_: forms.BaseForm | None) -> Markup:
             items.extend({"text": str(e), "href": f"#{anchor}"} for e in errors)
     if not items:
         return Markup("")
-    return Markup(_macro("error-summary", "errorSummary")({"titleText": "There is a problem", "errorList": items}))
+    return Markup(
+        _macro("error-summary", "errorSummary")({"titleText": "There is a problem", "errorList": items})
+    )

@@ -5,6 +5,7 @@ directly (see core/tests/test_scoping_lint.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -72,8 +73,6 @@ def scope_for(user: Any) -> Scope:
     scope = getattr(user, "_openqi_scope", None)
     if scope is None:
         scope = Scope(user)
-        try:
+        with contextlib.suppress(AttributeError):  # AnonymousUser accepts attributes; guard anyway
             user._openqi_scope = scope
-        except AttributeError:  # AnonymousUser instances accept attributes; guard anyway
-            pass
     return scope

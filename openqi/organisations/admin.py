@@ -4,7 +4,7 @@ from openqi.organisations.models import Directorate, Membership, Organisation, S
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 

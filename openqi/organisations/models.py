@@ -51,7 +51,9 @@ class Directorate(VersionedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="directorate_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="directorate_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -94,7 +96,7 @@ class Membership(VersionedModel):
         return ["Member"] + [Role(r).label for r in Role.values if r in self.roles]
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 

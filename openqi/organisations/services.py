@@ -74,7 +74,11 @@ def invite(
 
 def find_invitation(token: str) -> Invitation | None:
     # Looked up by the secret token itself, not by organisation: the invitee is not yet a member.
-    return Invitation.objects.select_related("organisation").filter(token_hash=Invitation.hash_token(token)).first()
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
 
 
 @transaction.atomic
@@ -126,7 +130,9 @@ def revoke_invitation(invitation: Invitation, *, by: Any) -> None:
     audit.record(actor=by, action="revoke", instance=invitation, organisation=invitation.organisation)
 
 
-def update_member(membership: Membership, *, roles: list[str], name: str, expected_version: int, by: Any) -> None:
+def update_member(
+    membership: Membership, *, roles: list[str], name: str, expected_version: int, by: Any
+) -> None:
     before = {"roles": list(membership.roles), "name": membership.user.name}
     with transaction.atomic():
         membership.roles = sorted(set(roles))
@@ -155,23 +161,43 @@ def remove_member(membership: Membership, *, by: Any) -> None:
         membership.delete()
 
 
+@transaction.atomic
 def add_directorate(organisation: Organisation, name: str, *, by: Any) -> Directorate:
     directorate = Directorate.objects.create(organisation=organisation, name=name.strip())
-    audit.record(actor=by, action="create", instance=directorate, organisation=organisation,
-                 changes={"name": [None, directorate.name]})
+    audit.record(
+        actor=by,
+        action="create",
+        instance=directorate,
+        organisation=organisation,
+        changes={"name": [None, directorate.name]},
+    )
     return directorate
 
 
+@transaction.atomic
 def add_service(directorate: Directorate, name: str, *, by: Any) -> Service:
     service = Service.objects.create(directorate=directorate, name=name.strip())
-    audit.record(actor=by, action="create", instance=service, organisation=directorate.organisation,
-                 changes={"name": [None, service.name], "directorate": [None, directorate.name]})
+    audit.record(
+        actor=by,
+        action="create",
+        instance=service,
+        organisation=directorate.organisation,
+        changes={"name": [None, service.name], "directorate": [None, directorate.name]},
+    )
     return service
 
 
-def rename(unit: Directorate | Service, name: str, *, expected_version: int, by: Any, organisation: Organisation) -> None:
+@transaction.atomic
+def rename(
+    unit: Directorate | Service, name: str, *, expected_version: int, by: Any, organisation: Organisation
+) -> None:
     before = unit.name
     unit.name = name.strip()
     unit.save_versioned(expected_version, ["name"])
-    audit.record(actor=by, action="update", instance=unit, organisation=organisation,
-                 changes={"name": [before, unit.name]})
+    audit.record(
+        actor=by,
+        action="update",
+        instance=unit,
+        organisation=organisation,
+        changes={"name": [before, unit.name]},
+    )

@@ -78,7 +78,9 @@ def revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     organisation = scope.admin_organisation_or_404(slug)
-    membership = scope.get_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+    membership = scope.get_or_404(
+        scope.filter(Membership).select_related("user"), pk=pk, organisation=organisation
+    )
     initial = {"name": membership.user.name, "roles": membership.roles, "version": membership.version}
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +109,9 @@ def member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     organisation = scope.admin_organisation_or_404(slug)
-    membership = scope.get_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
+    membership = scope.get_or_404(
+        scope.filter(Membership).select_related("user"), pk=pk, organisation=organisation
+    )
     if membership.user_id == request.user.pk:
         messages.error(request, "You cannot remove yourself. Ask another QI team admin.")
     else:
@@ -127,7 +131,9 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
             directorate_form = UnitNameForm(request.POST, prefix="directorate")
             if directorate_form.is_valid():
                 try:
-                    services.add_directorate(organisation, directorate_form.cleaned_data["name"], by=request.user)
+                    services.add_directorate(
+                        organisation, directorate_form.cleaned_data["name"], by=request.user
+                    )
                 except IntegrityError:
                     directorate_form.add_error("name", "A directorate with this name already exists")
                 else:
@@ -135,12 +141,16 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
                     return redirect("organisations:structure", slug=organisation.slug)
         else:
             service_form = UnitNameForm(request.POST, prefix="service")
-            directorate = scope.get_or_404(Directorate, pk=request.POST.get("directorate"), organisation=organisation)
+            directorate = scope.get_or_404(
+                Directorate, pk=request.POST.get("directorate"), organisation=organisation
+            )
             if service_form.is_valid():
                 try:
                     services.add_service(directorate, service_form.cleaned_data["name"], by=request.user)
                 except IntegrityError:
-                    service_form.add_error("name", "A service with this name already exists in this directorate")
+                    service_form.add_error(
+                        "name", "A service with this name already exists in this directorate"
+                    )
                 else:
                     messages.success(request, "Service added.")
                     return redirect("organisations:structure", slug=organisation.slug)
@@ -161,10 +171,13 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
 def rename_unit(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     organisation = scope.admin_organisation_or_404(slug)
-    model = {"directorate": Directorate, "service": Service}.get(kind)
-    if model is None:
+    unit: Directorate | Service
+    if kind == "directorate":
+        unit = scope.get_or_404(Directorate, pk=pk, organisation=organisation)
+    elif kind == "service":
+        unit = scope.get_or_404(Service, pk=pk, directorate__organisation=organisation)
+    else:
         return render(request, "errors/404.jinja", status=404)
-    unit = scope.get_or_404(model, pk=pk, **{model.organisation_path: organisation})
     form = RenameForm(request.POST or None, initial={"name": unit.name, "version": unit.version})
     if request.method == "POST" and form.is_valid():
         try:

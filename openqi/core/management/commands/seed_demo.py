@@ -55,5 +55,7 @@ class Command(BaseCommand):
                 Service.objects.get_or_create(directorate=directorate, name=service_name)
         for email, person_name, roles in people:
             user = User.objects.get_by_email(email) or User.objects.create_user(email=email, name=person_name)
-            Membership.objects.get_or_create(organisation=org, user=user, defaults={"roles": [str(r) for r in roles]})
+            Membership.objects.get_or_create(
+                organisation=org, user=user, defaults={"roles": [str(r) for r in roles]}
+            )
         return org
