@@ -39,6 +39,8 @@ class World:
     partner: object
     outsider: object  # QI team admin of the other trust: must see nothing of the first
     loner: object  # signed in, but in no organisation at all
+    advisor: object  # improvement advisor: reads every project in the trust
+    lead: object  # a practitioner who leads projects (no organisation role)
 
 
 @pytest.fixture
@@ -64,4 +66,39 @@ def world(db: None) -> World:
         partner=person("sam@example.com", "Sam Taylor", trust, []),
         outsider=person("lead@eastvale.nhs.uk", "Morgan Ellis", other, [Role.QI_TEAM_ADMIN]),
         loner=UserFactory(email="nobody@example.net", name="No Organisation"),
+        advisor=person("advisor@northshire.nhs.uk", "Ruth Adeyemi", trust, [Role.IMPROVEMENT_ADVISOR]),
+        lead=person("lead@northshire.nhs.uk", "Tom Price", trust, []),
     )
+
+
+@dataclass
+class Projects:
+    """Two projects with the same team, one private and one visible to the organisation.
+
+    Team: world.lead (project lead), world.partner (service-user partner), world.coach (QI coach),
+    world.sponsor (sponsor). world.member is in the organisation but not the team."""
+
+    private: object
+    shared: object
+
+
+@pytest.fixture
+def projects(world: World) -> Projects:
+    from openqi.projects.models import TeamRole, Visibility
+    from openqi.projects.tests.factories import ProjectFactory, TeamMemberFactory
+
+    made = []
+    for title, visibility in (
+        ("Private project", Visibility.PRIVATE),
+        ("Shared project", Visibility.ORGANISATION),
+    ):
+        project = ProjectFactory(organisation=world.trust, title=title, visibility=visibility)
+        for user, role in (
+            (world.lead, TeamRole.LEAD),
+            (world.partner, TeamRole.PARTNER),
+            (world.coach, TeamRole.COACH),
+            (world.sponsor, TeamRole.SPONSOR),
+        ):
+            TeamMemberFactory(project=project, user=user, role=role)
+        made.append(project)
+    return Projects(private=made[0], shared=made[1])

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "openqi.core",
     "openqi.accounts",
     "openqi.organisations",
+    "openqi.projects",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from openqi.projects.urls import public_urlpatterns
+
 urlpatterns = [
     path("", include("openqi.core.urls")),
     # Sign-in is by e-mailed code only; allauth's password form is never offered.
@@ -12,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("invitations/", include("openqi.accounts.urls")),
     path("organisation/", include("openqi.organisations.urls")),
+    path("projects/", include("openqi.projects.urls")),
+    path("public/projects/", include((public_urlpatterns, "public"))),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -39,10 +39,14 @@ def record(
     action: str,
     instance: models.Model,
     organisation: Any = None,
+    project: Any = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    if project is not None and organisation is None:
+        organisation = project.organisation
     return AuditEvent.objects.create(
         organisation=organisation,
+        project_id=project.pk if project is not None else None,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=instance._meta.label_lower,

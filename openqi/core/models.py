@@ -18,6 +18,8 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         ACCEPT = "accept", "Accepted"
         REVOKE = "revoke", "Revoked"
+        # Someone saved text the personal-data guard flagged after confirming it identifies nobody.
+        CONFIRM = "confirm", "Confirmed no personal data"
 
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -29,6 +31,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=255)
+    # A plain id, not a foreign key: the trail of a deleted project must outlive it, and core must not
+    # depend on the projects app.
+    project_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

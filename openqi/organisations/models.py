@@ -34,6 +34,10 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    block_personal_data = models.BooleanField(
+        default=False,
+        help_text="Refuse to save text that looks like patient-identifiable data, instead of asking to confirm.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -111,6 +115,11 @@ class Invitation(models.Model):
     email = models.EmailField()
     name = models.CharField(max_length=150, blank=True)
     roles = models.JSONField(default=list, blank=True)
+    # An invitation from a project lead puts the person straight into that project's team.
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    project_role = models.CharField(max_length=16, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

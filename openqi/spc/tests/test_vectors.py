@@ -28,12 +28,16 @@ from openqi.spc.rules import (
 )
 
 
-def _shared_dir() -> Path:
+def _vectors_path() -> Path:
+    # A copy lives beside the tests so a clean clone (CI) has it; OPENQI_SHARED_DIR points at a newer
+    # shared oracle when one is issued.
     env = os.environ.get("OPENQI_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[4] / "shared"
+    if env:
+        return Path(env) / "spc" / "vectors-public.json"
+    return Path(__file__).resolve().parent / "data" / "vectors-public.json"
 
 
-VECTORS_PATH = _shared_dir() / "spc" / "vectors-public.json"
+VECTORS_PATH = _vectors_path()
 
 
 def _load() -> list[dict[str, Any]]:

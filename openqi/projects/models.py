@@ -1,0 +1,422 @@
+"""A QI project as NHS teams run it with the Model for Improvement: aim, team, progress score,
+driver diagram, PDSA cycles and story log. Every model is owned by an organisation through the
+project (`organisation_path`), so `scope_for(user)` can scope it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from openqi.core.concurrency import VersionedModel
+from openqi.organisations.models import Directorate, Organisation, Service
+
+# How long a progress score may go unreviewed before the project, the lead and the coach are prompted.
+SCORE_REVIEW_DAYS = 30
+
+
+class StrategicPriority(models.Model):
+    """Configurable per organisation (e.g. "Reducing waiting times", "Patient safety")."""
+
+    organisation_path: ClassVar[str] = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="priorities")
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="priority_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lifecycle(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    ACTIVE = "active", "Active"
+    SUSTAINING = "sustaining", "Sustaining"
+    COMPLETED = "completed", "Completed"
+    CLOSED = "closed", "Closed"
+
+
+# Which lifecycle moves make sense; anything else is refused with a message.
+LIFECYCLE_NEXT: dict[str, tuple[str, ...]] = {
+    Lifecycle.IDEA: (Lifecycle.PROPOSED, Lifecycle.CLOSED),
+    Lifecycle.PROPOSED: (Lifecycle.APPROVED, Lifecycle.IDEA, Lifecycle.CLOSED),
+    Lifecycle.APPROVED: (Lifecycle.ACTIVE, Lifecycle.CLOSED),
+    Lifecycle.ACTIVE: (Lifecycle.SUSTAINING, Lifecycle.COMPLETED, Lifecycle.CLOSED),
+    Lifecycle.SUSTAINING: (Lifecycle.COMPLETED, Lifecycle.ACTIVE, Lifecycle.CLOSED),
+    Lifecycle.COMPLETED: (Lifecycle.SUSTAINING, Lifecycle.ACTIVE),
+    Lifecycle.CLOSED: (Lifecycle.IDEA,),
+}
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private: the project team only"
+    ORGANISATION = "organisation", "Organisation: everyone in the organisation can read it"
+    PUBLIC = "public", "Public: a read-only page anyone can see, without signing in"
+
+
+class CoproductionLevel(models.TextChoices):
+    PARTNERS = "partners", "Service users as partners"
+    CONSULTED = "consulted", "Service users consulted"
+    NOT_YET = "not_yet", "Not yet involving service users"
+
+
+# The IHI progress scale used across NHS QI programmes: (label, meaning).
+PROGRESS_LEVELS: dict[Decimal, tuple[str, str]] = {
+    Decimal("0.5"): ("Intent to participate", "The project is registered but the team has not met yet."),
+    Decimal("1.0"): ("Charter and team established", "Aim, team and sponsor agreed; the team meets."),
+    Decimal("1.5"): ("Planning has begun", "Baseline data gathered, driver diagram drafted."),
+    Decimal("2.0"): (
+        "Activity, but no changes",
+        "The team is working on the problem; no tests of change yet.",
+    ),
+    Decimal("2.5"): ("Changes tested, no improvement", "PDSA cycles under way; measures not moving yet."),
+    Decimal("3.0"): ("Modest improvement", "Some measures show improvement; not yet a signal."),
+    Decimal("3.5"): ("Improvement", "Measures show improvement (a signal on the outcome measure)."),
+    Decimal("4.0"): ("Significant improvement", "Half or more of the aim achieved; changes being embedded."),
+    Decimal("4.5"): ("Sustainable improvement", "The aim is achieved and held; spread has begun."),
+    Decimal("5.0"): (
+        "Outstanding sustainable results",
+        "The aim is exceeded and held; the change is spread.",
+    ),
+}
+
+
+def progress_label(score: Decimal | None) -> str:
+    if score is None:
+        return "Not scored yet"
+    label = PROGRESS_LEVELS.get(Decimal(score).quantize(Decimal("0.1")))
+    return f"{score} – {label[0]}" if label else str(score)
+
+
+class Project(VersionedModel):
+    organisation_path: ClassVar[str] = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="projects")
+    directorate = models.ForeignKey(Directorate, null=True, blank=True, on_delete=models.SET_NULL)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(max_length=200)
+    problem = models.TextField(blank=True, help_text="Why it matters and what the data shows.")
+    # The aim statement is built from its parts so that every aim says what, for whom, how much, by when.
+    aim_what = models.CharField("What will improve", max_length=300, blank=True)
+    aim_for_whom = models.CharField("For whom", max_length=200, blank=True)
+    aim_baseline = models.CharField("From (baseline)", max_length=100, blank=True)
+    aim_target = models.CharField("To (target)", max_length=100, blank=True)
+    aim_by = models.DateField("By when", null=True, blank=True)
+    priorities = models.ManyToManyField(StrategicPriority, blank=True, related_name="projects")
+    start_date = models.DateField(null=True, blank=True)
+    expected_end_date = models.DateField(null=True, blank=True)
+    lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.IDEA)
+    approved_on = models.DateField(null=True, blank=True)
+    approved_by = models.CharField(
+        max_length=200, blank=True, help_text="Usually the directorate QI forum that approved the project."
+    )
+    closed_reason = models.TextField(blank=True)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.ORGANISATION)
+    coproduction = models.CharField(
+        "Co-production level",
+        max_length=16,
+        choices=CoproductionLevel.choices,
+        default=CoproductionLevel.NOT_YET,
+    )
+    progress_score = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    progress_reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["organisation", "lifecycle"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def aim_statement(self) -> str:
+        """The aim as one sentence, e.g. "Increase the proportion of … for … from 45% to 60% by 31 March 2026"."""
+        if not self.aim_what:
+            return ""
+        parts = [self.aim_what.rstrip(".")]
+        if self.aim_for_whom:
+            parts.append(f"for {self.aim_for_whom}")
+        if self.aim_baseline and self.aim_target:
+            parts.append(f"from {self.aim_baseline} to {self.aim_target}")
+        elif self.aim_target:
+            parts.append(f"to {self.aim_target}")
+        if self.aim_by:
+            parts.append(f"by {self.aim_by.day} {self.aim_by:%B %Y}")
+        sentence = " ".join(parts)
+        return sentence[0].upper() + sentence[1:] + "."
+
+    @property
+    def progress_label(self) -> str:
+        return progress_label(self.progress_score)
+
+    def score_review_due(self, today: dt.date | None = None) -> bool:
+        """True when the progress score has not been reviewed for SCORE_REVIEW_DAYS (or ever, once active)."""
+        if self.lifecycle in (Lifecycle.COMPLETED, Lifecycle.CLOSED, Lifecycle.IDEA):
+            return False
+        now = today or timezone.localdate()
+        if self.progress_reviewed_at is None:
+            return self.created_at is not None and (now - self.created_at.date()).days >= SCORE_REVIEW_DAYS
+        return (now - self.progress_reviewed_at.date()).days >= SCORE_REVIEW_DAYS
+
+
+class ProgressScoreChange(models.Model):
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="score_changes")
+    score = models.DecimalField(max_digits=2, decimal_places=1)
+    previous_score = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    note = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.score}"
+
+
+class LifecycleChange(models.Model):
+    """Each move through the lifecycle (approvals included), for the timeline and the forum's record."""
+
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lifecycle_changes")
+    from_state = models.CharField(max_length=16, choices=Lifecycle.choices)
+    to_state = models.CharField(max_length=16, choices=Lifecycle.choices)
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.from_state} → {self.to_state}"
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", "Project lead"
+    MEMBER = "member", "Team member"
+    PARTNER = "partner", "Service-user or carer partner"
+    COACH = "coach", "QI coach"
+    SPONSOR = "sponsor", "Sponsor"
+    DATA_LEAD = "data_lead", "Data lead"
+
+
+class TeamMember(models.Model):
+    """One person in one role for one stint. A person holding several roles has several rows; leaving
+    sets `left_on` rather than deleting, so a change of lead part-way stays in the history."""
+
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_roles")
+    role = models.CharField(max_length=16, choices=TeamRole.choices)
+    joined_on = models.DateField(default=timezone.localdate)
+    left_on = models.DateField(null=True, blank=True)
+    show_name_publicly = models.BooleanField(
+        default=False, help_text="The person agreed that their name may appear on the public project page."
+    )
+
+    class Meta:
+        ordering = ["role", "joined_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user", "role"],
+                condition=models.Q(left_on__isnull=True),
+                name="team_member_one_current_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) on {self.project}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+class Driver(models.Model):
+    """A primary driver (no parent) or a secondary driver (parent is a primary driver)."""
+
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="drivers")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_primary(self) -> bool:
+        return self.parent_id is None
+
+
+class ChangeIdea(models.Model):
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_ideas")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    # One change idea can serve several drivers, as in real driver diagrams.
+    drivers = models.ManyToManyField(Driver, blank=True, related_name="change_ideas")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActDecision(models.TextChoices):
+    ADOPT = "adopt", "Adopt"
+    ADAPT = "adapt", "Adapt"
+    ABANDON = "abandon", "Abandon"
+
+
+class PDSACycle(VersionedModel):
+    """One Plan-Do-Study-Act cycle. `follows` chains cycles into a ramp for a change idea."""
+
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pdsa_cycles")
+    change_idea = models.ForeignKey(
+        ChangeIdea, null=True, blank=True, on_delete=models.SET_NULL, related_name="pdsa_cycles"
+    )
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_by"
+    )
+    title = models.CharField(max_length=200)
+    objective = models.TextField(blank=True)
+    questions = models.TextField(blank=True)
+    prediction = models.TextField(blank=True)
+    plan_what = models.TextField("What", blank=True)
+    plan_who = models.CharField("Who", max_length=300, blank=True)
+    plan_when = models.CharField("When", max_length=200, blank=True)
+    plan_where = models.CharField("Where", max_length=200, blank=True)
+    plan_data = models.TextField("Data to collect", blank=True)
+    do_what_happened = models.TextField("What happened", blank=True)
+    do_observations = models.TextField("Observations", blank=True)
+    study_results = models.TextField("Results compared with the prediction", blank=True)
+    act_decision = models.CharField(max_length=8, choices=ActDecision.choices, blank=True)
+    act_next_step = models.TextField("Next step", blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_on", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def stage(self) -> str:
+        """Where the cycle is, from what has been recorded: Plan, Do, Study, Act or Complete."""
+        if self.act_decision:
+            return "Complete"
+        if self.study_results:
+            return "Act"
+        if self.do_what_happened or self.do_observations:
+            return "Study"
+        if self.started_on and self.started_on <= timezone.localdate():
+            return "Do"
+        return "Plan"
+
+
+class PDSATask(models.Model):
+    organisation_path: ClassVar[str] = "cycle__project__organisation"
+
+    cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="tasks")
+    description = models.CharField(max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    due_on = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class StoryCategory(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    DECISION = "decision", "Decision"
+    LEARNING = "learning", "Learning"
+    CHALLENGE = "challenge", "Challenge"
+    MILESTONE = "milestone", "Milestone"
+    CELEBRATION = "celebration", "Celebration"
+
+
+class StoryEntry(VersionedModel):
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="story_entries")
+    occurred_on = models.DateField(default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.CharField(max_length=16, choices=StoryCategory.choices, default=StoryCategory.LEARNING)
+    title = models.CharField(max_length=200)
+    # Markdown, rendered through markdown-it with HTML disabled and then sanitised (see projects.text).
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def attachment_path(instance: StoryAttachment, filename: str) -> str:
+    # A random stored name: the person's file name is kept separately and never used as a path.
+    import uuid
+
+    return f"story/{instance.entry.project_id}/{uuid.uuid4().hex}"
+
+
+class StoryAttachment(models.Model):
+    organisation_path: ClassVar[str] = "entry__project__organisation"
+
+    entry = models.ForeignKey(StoryEntry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name

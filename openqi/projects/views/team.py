@@ -1,0 +1,3 @@
+from openqi.projects.views.project import detail
+
+team = invite = leave = detail
