@@ -1,0 +1,291 @@
+"""The project timeline: one dated list, newest first, merged from everything that happened to a project
+(story entries, PDSA cycles, progress scores, team changes, lifecycle moves), and the audit trail rows.
+
+Other apps add their own events by registering a source, for example in their AppConfig.ready():
+
+    from openqi.projects.presenters import timeline
+
+    def chart_annotations(project):
+        for note in project.annotations.all():   # always through the project's relations
+            yield timeline.TimelineItem(kind="annotation", date=note.date, title=note.text, ...)
+
+    timeline.register_source(chart_annotations, kind="annotation", label="Chart annotations")
+
+A source receives a project the person is already allowed to see and must only follow its relations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from openqi.core.models import AuditEvent
+from openqi.projects.models import LifecycleChange, Project, progress_label
+from openqi.projects.presenters.story import long_date, person_name
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One event. `at` (a datetime) orders events on the same date; `link` goes to the thing itself."""
+
+    kind: str
+    date: dt.date
+    title: str
+    detail: str = ""
+    link: str | None = None
+    at: dt.datetime | None = None
+    who: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return TIMELINE_KINDS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
+    def display_date(self) -> str:
+        return long_date(self.date)
+
+    def sort_key(self) -> tuple[dt.date, float]:
+        return (self.date, self.at.timestamp() if self.at is not None else 0.0)
+
+
+TimelineSource = Callable[[Project], Iterable[TimelineItem]]
+
+# The kinds a reader can filter by, in the order the filter shows them: kind -> label.
+TIMELINE_KINDS: dict[str, str] = {
+    "story": "Story entries",
+    "pdsa": "PDSA cycles",
+    "score": "Progress scores",
+    "team": "Team changes",
+    "lifecycle": "Lifecycle and approvals",
+}
+
+# Every function that yields timeline items for a project; other apps append to it.
+TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def register_source(source: TimelineSource, *, kind: str, label: str) -> TimelineSource:
+    """Add a source (once) and the kind it yields to the filter; returns the source, so it can decorate."""
+    TIMELINE_KINDS.setdefault(kind, label)
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
+    return source
+
+
+def _url(name: str, **kwargs: Any) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        # The section may not exist yet in this build; the item is still shown, unlinked.
+        return None
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def story_items(project: Project) -> Iterable[TimelineItem]:
+    base = reverse("projects:story", kwargs={"pk": project.pk})
+    for entry in project.story_entries.select_related("author"):
+        yield TimelineItem(
+            kind="story",
+            date=entry.occurred_on,
+            title=entry.title,
+            detail=entry.get_category_display(),
+            link=f"{base}#entry-{entry.pk}",
+            at=entry.created_at,
+            who=person_name(entry.author),
+        )
+
+
+def pdsa_items(project: Project) -> Iterable[TimelineItem]:
+    for cycle in project.pdsa_cycles.all():
+        link = _url("projects:pdsa_detail", pk=project.pk, cycle_pk=cycle.pk) or _url(
+            "projects:pdsa_list", pk=project.pk
+        )
+        if cycle.started_on:
+            yield TimelineItem(
+                kind="pdsa",
+                date=cycle.started_on,
+                title=f"PDSA cycle started: {cycle.title}",
+                detail=cycle.objective,
+                link=link,
+            )
+        if cycle.completed_on:
+            decision = cycle.get_act_decision_display() if cycle.act_decision else "no decision recorded"
+            yield TimelineItem(
+                kind="pdsa",
+                date=cycle.completed_on,
+                title=f"PDSA cycle completed: {cycle.title}",
+                detail=f"Decision: {decision}" + (f". {cycle.act_next_step}" if cycle.act_next_step else ""),
+                link=link,
+                # A cycle started and completed on one day: completion comes after the start.
+                at=dt.datetime.combine(cycle.completed_on, dt.time.max) if cycle.started_on else None,
+            )
+
+
+def score_items(project: Project) -> Iterable[TimelineItem]:
+    link = _url("projects:detail", pk=project.pk)
+    for change in project.score_changes.select_related("changed_by"):
+        from_text = f" (was {change.previous_score})" if change.previous_score is not None else ""
+        yield TimelineItem(
+            kind="score",
+            date=_local_date(change.changed_at),
+            title=f"Progress score {progress_label(change.score)}{from_text}",
+            detail=change.note,
+            link=link,
+            at=change.changed_at,
+            who=person_name(change.changed_by),
+        )
+
+
+def team_items(project: Project) -> Iterable[TimelineItem]:
+    link = _url("projects:team", pk=project.pk)
+    for member in project.team.select_related("user"):
+        name = person_name(member.user)
+        role = member.get_role_display()
+        yield TimelineItem(
+            kind="team", date=member.joined_on, title=f"{name} joined as {role.lower()}", link=link
+        )
+        if member.left_on:
+            yield TimelineItem(
+                kind="team",
+                date=member.left_on,
+                title=f"{name} left the role of {role.lower()}",
+                link=link,
+                at=dt.datetime.combine(member.left_on, dt.time.max),
+            )
+
+
+def lifecycle_items(project: Project) -> Iterable[TimelineItem]:
+    link = _url("projects:detail", pk=project.pk)
+    change: LifecycleChange
+    for change in project.lifecycle_changes.select_related("changed_by"):
+        title = f"{change.get_from_state_display()} → {change.get_to_state_display()}"
+        if change.to_state == "approved":
+            title = "Project approved" + (f" by {project.approved_by}" if project.approved_by else "")
+        yield TimelineItem(
+            kind="lifecycle",
+            date=_local_date(change.changed_at),
+            title=title,
+            detail=change.note,
+            link=link,
+            at=change.changed_at,
+            who=person_name(change.changed_by),
+        )
+
+
+for _kind, _source in (
+    ("story", story_items),
+    ("pdsa", pdsa_items),
+    ("score", score_items),
+    ("team", team_items),
+    ("lifecycle", lifecycle_items),
+):
+    register_source(_source, kind=_kind, label=TIMELINE_KINDS[_kind])
+
+
+def timeline_for(project: Project, kinds: Sequence[str] | None = None) -> list[TimelineItem]:
+    """Every item from every registered source, newest first; only `kinds` when given (and not empty)."""
+    wanted = set(kinds or ())
+    items = [item for source in TIMELINE_SOURCES for item in source(project)]
+    if wanted:
+        items = [item for item in items if item.kind in wanted]
+    return sorted(items, key=TimelineItem.sort_key, reverse=True)
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    heading: str
+    key: str
+    items: list[TimelineItem] = field(default_factory=list)
+
+
+def by_month(items: Sequence[TimelineItem]) -> list[MonthGroup]:
+    """Consecutive items grouped under 'March 2025' headings (items are already newest first)."""
+    return [
+        MonthGroup(heading=f"{first:%B %Y}", key=f"{first:%Y-%m}", items=list(group))
+        for first, group in (
+            (dt.date(year, month, 1), group)
+            for (year, month), group in groupby(items, key=lambda i: (i.date.year, i.date.month))
+        )
+    ]
+
+
+# --- The audit trail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit event as the trail shows it: who, when, what, and before → after for each field."""
+
+    who: str
+    when: str
+    iso_when: str
+    action: str
+    object_label: str
+    object_name: str
+    changes: list[FieldChange]
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> AuditRow:
+        model = _model(event.object_type)
+        moment = timezone.localtime(event.created_at)
+        return cls(
+            who=person_name(event.actor) if event.actor_id else "System or a removed account",
+            when=f"{moment.day} {moment:%B %Y at %H:%M}",
+            iso_when=moment.isoformat(),
+            action=event.get_action_display(),
+            object_label=str(model._meta.verbose_name).capitalize() if model else event.object_type,
+            object_name=event.object_repr,
+            changes=[_field_change(model, name, value) for name, value in (event.changes or {}).items()],
+        )
+
+
+def _model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model: Any, name: str) -> str:
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name).capitalize()
+        except FieldDoesNotExist:
+            pass
+    return name.replace("_", " ").capitalize()
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _field_change(model: Any, name: str, value: Any) -> FieldChange:
+    # audit.diff stores [before, after]; other events (a personal-data confirmation) store a detail.
+    if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, dict) for v in value):
+        return FieldChange(_field_label(model, name), _shown(value[0]), _shown(value[1]))
+    return FieldChange(_field_label(model, name), "", _shown(value))
