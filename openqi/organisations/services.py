@@ -36,9 +36,17 @@ class IssuedInvitation:
 
 
 def invite(
-    *, organisation: Organisation, email: str, name: str, roles: list[str], invited_by: Any
+    *,
+    organisation: Organisation,
+    email: str,
+    name: str,
+    roles: list[str],
+    invited_by: Any,
+    project: Any = None,
+    project_role: str = "",
 ) -> IssuedInvitation:
-    """Create an invitation and e-mail its link. Any e-mail address is welcome."""
+    """Create an invitation and e-mail its link. Any e-mail address is welcome. With a project, accepting
+    also puts the person straight into that project's team in `project_role`."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -47,6 +55,8 @@ def invite(
         roles=sorted(set(roles)),
         token_hash=Invitation.hash_token(token),
         invited_by=invited_by,
+        project=project,
+        project_role=project_role,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     issued = IssuedInvitation(invitation, token)
@@ -57,7 +67,11 @@ def invite(
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     send_mail(
-        subject=f"You're invited to join {organisation.name} on OpenQI",
+        subject=(
+            f"You're invited to join the project team for {project.title} on OpenQI"
+            if project is not None
+            else f"You're invited to join {organisation.name} on OpenQI"
+        ),
         message=render_to_string("organisations/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -116,6 +130,10 @@ def accept_invitation(invitation: Invitation) -> User:
             organisation=invitation.organisation,
             changes={"roles": [None, membership.roles]},
         )
+    if invitation.project is not None:
+        from openqi.projects.services.team import add_to_team
+
+        add_to_team(invitation.project, user=user, role=invitation.project_role, by=invitation.invited_by)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit.record(actor=user, action="accept", instance=invitation, organisation=invitation.organisation)

@@ -135,6 +135,8 @@ class Project(VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title, aim, problem and story log in one text, kept by projects.search for full-text search.
+    search_document = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["title"]
@@ -145,7 +147,7 @@ class Project(VersionedModel):
 
     @property
     def aim_statement(self) -> str:
-        """The aim as one sentence, e.g. "Increase the proportion of … for … from 45% to 60% by 31 March 2026"."""
+        """The aim as one sentence: "Increase the proportion of … for … from 45% to 60% by 31 March 2026"."""
         if not self.aim_what:
             return ""
         parts = [self.aim_what.rstrip(".")]

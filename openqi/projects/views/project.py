@@ -3,15 +3,28 @@ and the public read-only page. Thin: forms validate, services change and audit, 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from openqi.projects.access import Level, project_for
+from openqi.core.concurrency import EditConflict
+from openqi.core.scoping import scope_for
+from openqi.projects import search
+from openqi.projects.access import Level, project_for, public_project_or_404, visible_projects
+from openqi.projects.forms.project import LifecycleForm, ProgressScoreForm, ProjectFilterForm, ProjectForm
+from openqi.projects.guard import guard_kwargs, record_confirmation
+from openqi.projects.models import Project, TeamMember, TeamRole
+from openqi.projects.presenters import projects as presenters
 from openqi.projects.presenters.nav import project_sections
+from openqi.projects.services import projects as services
 
 
-def project_context(project, level, section: str, **extra):  # type: ignore[no-untyped-def]
+def project_context(project: Project, level: Level, section: str, **extra: Any) -> dict[str, Any]:
     """The context every page inside a project needs for projects/_layout.jinja."""
     return {
         "project": project,
@@ -22,10 +35,210 @@ def project_context(project, level, section: str, **extra):  # type: ignore[no-u
     }
 
 
+def _with_team(queryset: Any) -> Any:
+    return queryset.select_related("organisation", "service").prefetch_related(
+        Prefetch("team", queryset=TeamMember.objects.select_related("user"))
+    )
+
+
+def _apply_filters(queryset: Any, form: ProjectFilterForm) -> Any:
+    data = form.cleaned_data
+    if data.get("directorate"):
+        queryset = queryset.filter(directorate=data["directorate"])
+    if data.get("service"):
+        queryset = queryset.filter(service=data["service"])
+    if data.get("lifecycle"):
+        queryset = queryset.filter(lifecycle=data["lifecycle"])
+    if data.get("score"):
+        queryset = queryset.filter(progress_score__gte=data["score"])
+    if data.get("priority"):
+        queryset = queryset.filter(priorities=data["priority"])
+    if data.get("coproduction"):
+        queryset = queryset.filter(coproduction=data["coproduction"])
+    if data.get("coach"):
+        queryset = queryset.filter(
+            team__user_id=data["coach"], team__role=TeamRole.COACH, team__left_on__isnull=True
+        )
+    if data.get("q"):
+        queryset = search.search(queryset, data["q"])
+    return queryset.distinct()
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    visible = visible_projects(request.user)
+    scope = scope_for(request.user)
+    coaches = sorted(
+        {
+            (str(m.user_id), m.user.display_name)
+            for m in scope.filter(TeamMember)
+            .filter(project__in=visible, role=TeamRole.COACH, left_on__isnull=True)
+            .select_related("user")
+        },
+        key=lambda c: c[1],
+    )
+    form = ProjectFilterForm(
+        request.GET or None, organisation_ids=sorted(scope.organisation_ids), coaches=coaches
+    )
+    projects = visible
+    if form.is_bound and form.is_valid():
+        projects = _apply_filters(visible, form)
+    page = Paginator(_with_team(projects).order_by("title"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/list.jinja",
+        {
+            "form": form,
+            "rows": [presenters.ProjectRow.of(p) for p in page],
+            "page": page,
+            "total": page.paginator.count,
+            "can_create": bool(scope.memberships),
+            "query_string": _without_page(request),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def my_projects(request: HttpRequest) -> HttpResponse:
+    mine = (
+        visible_projects(request.user)
+        .filter(team__user=cast(Any, request.user), team__left_on__isnull=True)
+        .distinct()
+    )
+    rows = [presenters.ProjectRow.of(p) for p in _with_team(mine).order_by("title")]
+    return render(request, "projects/mine.jinja", {"rows": rows})
+
+
+def _record_data(form: ProjectForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in ProjectForm.Meta.fields}
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.memberships:
+        return render(request, "errors/404.jinja", status=404)
+    # A person in several organisations creates the project in the first; choosing is rare enough
+    # that the organisation admin can move it.
+    organisation = scope.memberships[0].organisation
+    form = ProjectForm(
+        request.POST or None, organisation=organisation, block=organisation.block_personal_data
+    )
+    if request.method == "POST" and form.is_valid():
+        project = services.create_project(organisation=organisation, data=_record_data(form), by=request.user)
+        record_confirmation(form, actor=request.user, project=project, instance=project)
+        messages.success(request, "Project created. You are its project lead.")
+        return redirect("projects:detail", pk=project.pk)
+    return render(
+        request, "projects/form.jinja", {"form": form, "organisation": organisation, "project": None}
+    )
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
-    return render(request, "projects/detail.jinja", project_context(project, level, "overview"))
+    extra: dict[str, Any] = {"overview": presenters.overview(project)}
+    try:
+        from openqi.measures.presenters import family_for
+    except ImportError:  # the measures app is optional to the project record
+        family_for = None
+    if family_for is not None:
+        extra["family"] = family_for(project, level)
+    return render(request, "projects/detail.jinja", project_context(project, level, "overview", **extra))
 
 
-project_list = my_projects = create = edit = lifecycle = progress_score = public_page = detail
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project, level = project_for(request, pk, Level.EDIT)
+    form = ProjectForm(
+        request.POST or None, instance=project, organisation=project.organisation, **guard_kwargs(project)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(
+                project,
+                data=_record_data(form),
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            record_confirmation(form, actor=request.user, project=project, instance=project)
+            messages.success(request, "Project record saved.")
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.jinja", project_context(project, level, "overview", form=form))
+
+
+@login_required
+def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
+    project, level = project_for(request, pk, Level.ADMIN)
+    form = LifecycleForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_lifecycle(
+                project,
+                to_state=data["to_state"],
+                note=data["note"],
+                expected_version=data["version"],
+                by=request.user,
+                approved_on=data["approved_on"],
+                approved_by=data["approved_by"],
+            )
+        except (EditConflict, services.LifecycleError) as problem:
+            form.add_error(None, getattr(problem, "message", str(problem)))
+        else:
+            messages.success(request, f"The project is now {project.get_lifecycle_display().lower()}.")
+            return redirect("projects:detail", pk=project.pk)
+    history = project.lifecycle_changes.select_related("changed_by")
+    return render(
+        request,
+        "projects/lifecycle.jinja",
+        project_context(project, level, "overview", form=form, history=history),
+    )
+
+
+@login_required
+def progress_score(request: HttpRequest, pk: int) -> HttpResponse:
+    project, level = project_for(request, pk, Level.EDIT)
+    initial = {
+        "score": str(project.progress_score) if project.progress_score is not None else None,
+        "version": project.version,
+    }
+    form = ProgressScoreForm(request.POST or None, initial=initial, **guard_kwargs(project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.set_progress_score(
+                project,
+                score=form.cleaned_data["score"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            record_confirmation(form, actor=request.user, project=project, instance=change)
+            messages.success(request, f"Progress score recorded: {project.progress_label}.")
+            return redirect("projects:detail", pk=project.pk)
+    history = project.score_changes.select_related("changed_by")
+    chosen = str(form["score"].value() or "")
+    items = [item | {"checked": item["value"] == chosen} for item in presenters.score_choices_with_hints()]
+    return render(
+        request,
+        "projects/score.jinja",
+        project_context(project, level, "overview", form=form, history=history, score_items=items),
+    )
+
+
+def public_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """No sign-in: the record and the names members agreed to show, nothing else."""
+    project = public_project_or_404(pk)
+    return render(request, "projects/public.jinja", {"page": presenters.public_page(project)})

@@ -1,0 +1,87 @@
+"""Team operations: adding people in roles, leaving (kept as history), inviting by e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openqi.accounts.models import User
+from openqi.core import audit
+from openqi.organisations import services as organisation_services
+from openqi.organisations.models import Membership
+from openqi.projects.models import Project, TeamMember, TeamRole
+
+
+class TeamError(Exception):
+    pass
+
+
+@transaction.atomic
+def add_to_team(
+    project: Project, *, user: Any, role: str, by: Any, show_name_publicly: bool = False
+) -> TeamMember:
+    """Put a person in the team in a role; a person already current in that role is left as they are."""
+    if role not in TeamRole.values:
+        raise TeamError(f"Unknown team role: {role}")
+    existing = project.team.filter(user=user, role=role, left_on__isnull=True).first()
+    if existing:
+        return existing
+    member = TeamMember.objects.create(
+        project=project,
+        user=user,
+        role=role,
+        joined_on=timezone.localdate(),
+        show_name_publicly=show_name_publicly,
+    )
+    audit.record(
+        actor=by,
+        action="create",
+        instance=member,
+        project=project,
+        changes={"person": [None, user.display_name], "role": [None, member.get_role_display()]},
+    )
+    return member
+
+
+@transaction.atomic
+def leave_team(member: TeamMember, *, by: Any) -> None:
+    """End a stint: the row stays, so the history shows who held the role and when."""
+    if member.left_on is not None:
+        raise TeamError("This person has already left this role.")
+    if (
+        member.role == TeamRole.LEAD
+        and not member.project.team.filter(role=TeamRole.LEAD, left_on__isnull=True)
+        .exclude(pk=member.pk)
+        .exists()
+    ):
+        raise TeamError("A project needs a lead. Add the new project lead before the current lead leaves.")
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["left_on"])
+    audit.record(
+        actor=by,
+        action="update",
+        instance=member,
+        project=member.project,
+        changes={"left_on": [None, str(member.left_on)]},
+    )
+
+
+def invite_to_team(project: Project, *, email: str, name: str, role: str, by: Any) -> str:
+    """Add an existing member of the organisation straight away, or e-mail an invitation that puts the
+    person in the team when they accept. Returns a sentence saying which happened."""
+    user = User.objects.get_by_email(email)
+    if user is not None and Membership.objects.filter(organisation=project.organisation, user=user).exists():
+        add_to_team(project, user=user, role=role, by=by)
+        return f"{user.display_name} has joined the team as {TeamRole(role).label.lower()}."
+    organisation_services.invite(
+        organisation=project.organisation,
+        email=email,
+        name=name,
+        roles=[],
+        invited_by=by,
+        project=project,
+        project_role=role,
+    )
+    return f"Invitation sent to {email.strip().lower()}. They join the team when they accept it."

@@ -1,0 +1,124 @@
+"""Authorisation as a matrix: every project page × every kind of person × private and organisation
+visibility, including people who must see nothing. A new project page must be classified here, or
+`test_every_project_page_is_in_the_matrix` fails."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
+
+from openqi.projects.access import Level
+
+# The level each page needs to be opened (GET).
+PAGE_LEVEL: dict[str, Level] = {
+    "detail": Level.VIEW,
+    "edit": Level.EDIT,
+    "lifecycle": Level.ADMIN,
+    "score": Level.EDIT,
+    "team": Level.VIEW,
+    "team_invite": Level.ADMIN,
+    "drivers": Level.VIEW,
+    "drivers_print": Level.VIEW,
+    "pdsa_list": Level.VIEW,
+    "pdsa_create": Level.EDIT,
+    "story": Level.VIEW,
+    "story_add": Level.EDIT,
+    "timeline": Level.VIEW,
+    "audit": Level.ADMIN,
+    "driver_add": Level.EDIT,
+    "change_idea_add": Level.EDIT,
+}
+
+# Level each person has on (private project, organisation-visible project); the team is the
+# `projects` fixture's: lead, partner, coach, sponsor.
+PEOPLE: dict[str, tuple[Level, Level]] = {
+    "lead": (Level.ADMIN, Level.ADMIN),
+    "partner": (Level.EDIT, Level.EDIT),
+    "coach": (Level.EDIT, Level.EDIT),
+    "sponsor": (Level.VIEW, Level.VIEW),
+    "admin": (Level.ADMIN, Level.ADMIN),  # QI team admin of the trust
+    "advisor": (Level.VIEW, Level.VIEW),  # improvement advisor sees everything in the trust
+    "member": (Level.NONE, Level.VIEW),  # in the trust, not in the team
+    "outsider": (Level.NONE, Level.NONE),  # QI admin of another trust
+    "loner": (Level.NONE, Level.NONE),  # signed in, no organisation
+}
+
+
+def project_pages() -> list[str]:
+    """URL names in the projects namespace that take only the project's pk."""
+    resolver = get_resolver()
+    names = []
+    for pattern in resolver.url_patterns:
+        if getattr(pattern, "namespace", None) == "projects":
+            for sub in pattern.url_patterns:  # type: ignore[attr-defined]
+                if isinstance(sub, URLPattern) and sub.name and set(sub.pattern.regex.groupindex) == {"pk"}:
+                    names.append(sub.name)
+    return names
+
+
+def test_every_project_page_is_in_the_matrix() -> None:
+    missing = sorted(set(project_pages()) - set(PAGE_LEVEL))
+    assert not missing, f"classify these project pages in PAGE_LEVEL: {missing}"
+
+
+def expected_status(have: Level, need: Level) -> int:
+    if have < Level.VIEW:
+        return 404  # the project's existence is not disclosed
+    return 200 if have >= need else 403
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_matrix(person: str, world, projects) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(getattr(world, person))
+    pages = [name for name in project_pages() if name in PAGE_LEVEL]
+    failures = []
+    for project, have in zip((projects.private, projects.shared), PEOPLE[person], strict=True):
+        for name in pages:
+            status = client.get(reverse(f"projects:{name}", kwargs={"pk": project.pk})).status_code
+            want = expected_status(have, PAGE_LEVEL[name])
+            if status != want:
+                failures.append(f"{name} on {project.title}: {status}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_people_are_sent_to_sign_in(client: Client, projects) -> None:  # type: ignore[no-untyped-def]
+    for name in project_pages():
+        response = client.get(reverse(f"projects:{name}", kwargs={"pk": projects.shared.pk}))
+        assert response.status_code == 302 and "/accounts/login/code/" in response.url, name
+
+
+@pytest.mark.parametrize("person", ["member", "outsider", "loner", "advisor", "lead"])
+def test_lists_search_and_counts_show_only_what_the_person_may_see(person: str, world, projects) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(getattr(world, person))
+    can_see_private = PEOPLE[person][0] >= Level.VIEW
+    can_see_shared = PEOPLE[person][1] >= Level.VIEW
+    body = client.get(reverse("projects:list")).content.decode()
+    assert ("Private project" in body) == can_see_private
+    assert ("Shared project" in body) == can_see_shared
+    expected_total = int(can_see_private) + int(can_see_shared)
+    assert f"{expected_total} project" in body
+    # Search matches the private project's words, but only shows it to those who may see it.
+    searched = client.get(reverse("projects:list"), {"q": "Private"}).content.decode()
+    assert ("Private project" in searched) == can_see_private
+    assert f"{int(can_see_private)} project" in searched
+
+
+def test_the_public_page_needs_no_sign_in_and_shows_only_agreed_names(
+    client: Client, world, projects
+) -> None:  # type: ignore[no-untyped-def]
+    from openqi.projects.models import Visibility
+
+    shared = projects.shared
+    assert client.get(reverse("public:public", kwargs={"pk": shared.pk})).status_code == 404
+    shared.visibility = Visibility.PUBLIC
+    shared.save()
+    shared.team.filter(user=world.lead).update(show_name_publicly=True)
+    body = client.get(reverse("public:public", kwargs={"pk": shared.pk})).content.decode()
+    assert shared.aim_statement in body
+    assert world.lead.name in body
+    assert world.partner.name not in body  # did not agree to be named
+    assert world.lead.email not in body and world.partner.email not in body
+    assert client.get(reverse("public:public", kwargs={"pk": projects.private.pk})).status_code == 404
