@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "openqi.accounts",
     "openqi.organisations",
     "openqi.projects",
+    "openqi.measures",
 ]
 
 MIDDLEWARE = [

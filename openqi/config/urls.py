@@ -15,6 +15,7 @@ urlpatterns = [
     path("invitations/", include("openqi.accounts.urls")),
     path("organisation/", include("openqi.organisations.urls")),
     path("projects/", include("openqi.projects.urls")),
+    path("measures/", include("openqi.measures.urls")),
     path("public/projects/", include((public_urlpatterns, "public"))),
     path("django-admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 # Sections appear in the header only once a feature behind them exists (the foundation issue asks
 # for Projects, Measures, Coaching, Learning and Portfolio to stay hidden until they are built).
-SECTIONS: list[tuple[str, str]] = [("projects:list", "Projects")]
+SECTIONS: list[tuple[str, str]] = [("projects:list", "Projects"), ("measures:library", "Measures")]
 
 
 def header_params(request: HttpRequest) -> dict[str, Any]:
