@@ -70,23 +70,46 @@ class CoproductionLevel(models.TextChoices):
     NOT_YET = "not_yet", "Not yet involving service users"
 
 
-# The IHI progress scale used across NHS QI programmes: (label, meaning).
+# The IHI self-assessment scale as NHS QI programmes use it (DOMAIN.md): (label, meaning). The team and
+# coach set it; it is never computed.
 PROGRESS_LEVELS: dict[Decimal, tuple[str, str]] = {
-    Decimal("0.5"): ("Intent to participate", "The project is registered but the team has not met yet."),
-    Decimal("1.0"): ("Charter and team established", "Aim, team and sponsor agreed; the team meets."),
-    Decimal("1.5"): ("Planning has begun", "Baseline data gathered, driver diagram drafted."),
+    Decimal("0.5"): ("Intent to participate", "Project identified; charter not completed, team not formed."),
+    Decimal("1.0"): (
+        "Charter and team established",
+        "Charter completed and reviewed, team assigned; no work yet.",
+    ),
+    Decimal("1.5"): (
+        "Planning has begun",
+        "Project structure organised: resources, focus, tools, meeting schedule.",
+    ),
     Decimal("2.0"): (
         "Activity, but no changes",
-        "The team is working on the problem; no tests of change yet.",
+        "Initial learning cycles: planning, measurement, baseline data, process study, surveys.",
     ),
-    Decimal("2.5"): ("Changes tested, no improvement", "PDSA cycles under way; measures not moving yet."),
-    Decimal("3.0"): ("Modest improvement", "Some measures show improvement; not yet a signal."),
-    Decimal("3.5"): ("Improvement", "Measures show improvement (a signal on the outcome measure)."),
-    Decimal("4.0"): ("Significant improvement", "Half or more of the aim achieved; changes being embedded."),
-    Decimal("4.5"): ("Sustainable improvement", "The aim is achieved and held; spread has begun."),
+    Decimal("2.5"): (
+        "Changes tested, but no improvement",
+        "Testing of changes begun (PDSA cycles under way); most goals have a measure; "
+        "measures charted with targets.",
+    ),
+    Decimal("3.0"): (
+        "Modest improvement",
+        "Successful tests for some components; small-scale implementation; about 20% of expected results.",
+    ),
+    Decimal("3.5"): (
+        "Improvement",
+        "Testing and implementation continue; further improvement in measures towards goals.",
+    ),
+    Decimal("4.0"): (
+        "Significant improvement",
+        "Expected results achieved for major subsystems; implementation begun; at least 50% of goals.",
+    ),
+    Decimal("4.5"): (
+        "Sustainable improvement",
+        "Data on key measures begin to show the changes are sustained.",
+    ),
     Decimal("5.0"): (
         "Outstanding sustainable results",
-        "The aim is exceeded and held; the change is spread.",
+        "All goals met; organisational changes made to make them permanent.",
     ),
 }
 

@@ -157,7 +157,7 @@ def test_progress_score_keeps_every_change_and_prompts_after_30_days(world, proj
     assert project.score_review_due()
     client = signed_in(world.lead)
     page = client.get(reverse("projects:score", kwargs={"pk": project.pk})).content.decode()
-    assert "Changes tested, no improvement" in page and "PDSA cycles under way" in page  # labels and meanings
+    assert "Changes tested, but no improvement" in page and "PDSA cycles under way" in page  # labels and meanings
     body = client.post(
         reverse("projects:score", kwargs={"pk": project.pk}), {"score": "2.5", "version": project.version}
     )
@@ -252,3 +252,24 @@ def test_services_write_audit_rows(world, projects) -> None:  # type: ignore[no-
     )
     event = AuditEvent.objects.filter(project_id=project.pk).latest("id")
     assert event.changes["progress_score"] == [None, "1.0"] and event.actor == world.lead
+
+
+def test_the_demo_tells_a_year_of_the_talking_therapies_project_and_is_idempotent(db: None) -> None:
+    from django.core.management import call_command
+
+    from openqi.projects.demo import TALKING_THERAPIES
+
+    call_command("seed_demo", stdout=None)
+    project = Project.objects.get(title=TALKING_THERAPIES)
+    leads = project.team.filter(role=TeamRole.LEAD).order_by("joined_on")
+    assert [m.left_on is None for m in leads] == [False, True]  # a change of lead part-way
+    assert project.team.filter(role=TeamRole.PARTNER, user__email__endswith="@example.com").exists()
+    assert project.drivers.filter(parent__isnull=True).count() == 3
+    assert any(c.drivers.count() > 1 for c in project.change_ideas.all())
+    assert project.pdsa_cycles.filter(follows__isnull=False).exists()  # ramps
+    story_days = sorted(project.story_entries.values_list("occurred_on", flat=True))
+    assert (story_days[-1] - story_days[0]).days > 360
+    counts = (Project.objects.count(), TeamMember.objects.count(), project.story_entries.count())
+    call_command("seed_demo", stdout=None)
+    assert counts == (Project.objects.count(), TeamMember.objects.count(), project.story_entries.count())
+    assert Project.objects.filter(organisation__slug="northshire").count() >= 3

@@ -24,6 +24,7 @@ DEMO_PEOPLE: list[tuple[str, str, list[str]]] = [
     ("coach@northshire.nhs.uk", "Dan Okafor", [Role.QI_COACH]),
     ("sponsor@northshire.nhs.uk", "Helen Marsh", [Role.SPONSOR]),
     ("practitioner@northshire.nhs.uk", "Aisha Khan", []),
+    ("pwp.lead@northshire.nhs.uk", "Grace Bennett", []),
     ("administrator@northshire.nhs.uk", "Tom Reid", []),
     ("recovery.worker@northshire.nhs.uk", "Lena Novak", []),
     # Service-user partner: a personal address, not an NHS one.
@@ -43,6 +44,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = self._organisation(*DEMO_ORGANISATION, DEMO_STRUCTURE, DEMO_PEOPLE)
         self._organisation(*OTHER_ORGANISATION, {"Adult Services": ["Memory Service"]}, OTHER_PEOPLE)
+        from openqi.projects import demo as project_demo
+
+        projects = project_demo.seed(org)
+        self.stdout.write(f"Demo projects: {', '.join(p.title for p in projects)}.")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {org.name} and {OTHER_ORGANISATION[0]}."))
 
     def _organisation(
