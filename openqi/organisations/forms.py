@@ -51,3 +51,22 @@ class UnitNameForm(forms.Form):
 
 class RenameForm(UnitNameForm):
     version = VersionField()
+
+
+class PersonalDataPolicyForm(forms.Form):
+    policy = forms.ChoiceField(
+        label="When text looks like patient-identifiable data",
+        widget=forms.RadioSelect,
+        choices=[
+            ("warn", "Warn, and let the person confirm it identifies nobody (the confirmation is audited)"),
+            ("block", "Refuse to save it until the person removes it"),
+        ],
+    )
+
+
+class PriorityForm(forms.Form):
+    name = forms.CharField(
+        label="Strategic priority",
+        max_length=120,
+        error_messages={"required": "Enter the name of the strategic priority"},
+    )

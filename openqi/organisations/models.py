@@ -36,7 +36,9 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     block_personal_data = models.BooleanField(
         default=False,
-        help_text="Refuse to save text that looks like patient-identifiable data, instead of asking to confirm.",
+        help_text=(
+            "Refuse to save text that looks like patient-identifiable data, instead of asking to confirm."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -219,3 +219,50 @@ def rename(
         organisation=organisation,
         changes={"name": [before, unit.name]},
     )
+
+
+@transaction.atomic
+def set_personal_data_policy(organisation: Organisation, *, block: bool, by: Any) -> None:
+    before = organisation.block_personal_data
+    organisation.block_personal_data = block
+    organisation.save(update_fields=["block_personal_data"])
+    if before != block:
+        audit.record(
+            actor=by,
+            action="update",
+            instance=organisation,
+            organisation=organisation,
+            changes={"block_personal_data": [before, block]},
+        )
+
+
+@transaction.atomic
+def add_priority(organisation: Organisation, name: str, *, by: Any) -> Any:
+    from openqi.projects.models import StrategicPriority
+
+    priority, created = StrategicPriority.objects.get_or_create(organisation=organisation, name=name.strip())
+    if not priority.is_active:
+        priority.is_active = True
+        priority.save(update_fields=["is_active"])
+    audit.record(
+        actor=by,
+        action="create" if created else "update",
+        instance=priority,
+        organisation=organisation,
+        changes={"name": [None, priority.name], "is_active": [None, True]},
+    )
+    return priority
+
+
+@transaction.atomic
+def retire_priority(priority: Any, *, by: Any) -> None:
+    """Retired priorities stay on the projects that have them but are no longer offered."""
+    priority.is_active = False
+    priority.save(update_fields=["is_active"])
+    audit.record(
+        actor=by,
+        action="update",
+        instance=priority,
+        organisation=priority.organisation,
+        changes={"is_active": [True, False]},
+    )

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<slug:slug>/people/<int:pk>/remove/", views.remove_member, name="remove_member"),
     path("<slug:slug>/invitations/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<slug:slug>/structure/", views.structure, name="structure"),
+    path("<slug:slug>/settings/", views.organisation_settings, name="settings"),
     path("<slug:slug>/structure/<str:kind>/<int:pk>/", views.rename_unit, name="rename"),
 ]

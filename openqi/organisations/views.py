@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from openqi.core.concurrency import EditConflict
 from openqi.core.scoping import scope_for
 from openqi.organisations import services
-from openqi.organisations.forms import InvitationForm, MemberForm, RenameForm, UnitNameForm
+from openqi.organisations.forms import (
+    InvitationForm,
+    MemberForm,
+    PersonalDataPolicyForm,
+    PriorityForm,
+    RenameForm,
+    UnitNameForm,
+)
 from openqi.organisations.models import Directorate, Invitation, Membership, Service
 from openqi.organisations.presenters import InvitationRow, MemberRow
 
@@ -199,4 +206,52 @@ def rename_unit(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResp
         request,
         "organisations/rename.jinja",
         {"organisation": organisation, "unit": unit, "kind": kind, "form": form},
+    )
+
+
+@login_required
+def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisation-wide settings: the personal-data policy, and the strategic priorities projects pick."""
+    from openqi.projects.models import StrategicPriority
+
+    scope = scope_for(request.user)
+    organisation = scope.admin_organisation_or_404(slug)
+    policy_form = PersonalDataPolicyForm(
+        initial={"policy": "block" if organisation.block_personal_data else "warn"}, prefix="policy"
+    )
+    priority_form = PriorityForm(prefix="priority")
+    if request.method == "POST":
+        if "policy-policy" in request.POST:
+            policy_form = PersonalDataPolicyForm(request.POST, prefix="policy")
+            if policy_form.is_valid():
+                services.set_personal_data_policy(
+                    organisation, block=policy_form.cleaned_data["policy"] == "block", by=request.user
+                )
+                messages.success(request, "Personal-data policy saved.")
+                return redirect("organisations:settings", slug=organisation.slug)
+        elif "retire" in request.POST:
+            priority = scope.get_or_404(
+                StrategicPriority, pk=request.POST.get("retire"), organisation=organisation
+            )
+            services.retire_priority(priority, by=request.user)
+            messages.success(request, f"{priority.name} is no longer offered to projects.")
+            return redirect("organisations:settings", slug=organisation.slug)
+        else:
+            priority_form = PriorityForm(request.POST, prefix="priority")
+            if priority_form.is_valid():
+                priority = services.add_priority(
+                    organisation, priority_form.cleaned_data["name"], by=request.user
+                )
+                messages.success(request, f"{priority.name} added.")
+                return redirect("organisations:settings", slug=organisation.slug)
+    priorities = scope.filter(StrategicPriority).filter(organisation=organisation, is_active=True)
+    return render(
+        request,
+        "organisations/settings.jinja",
+        {
+            "organisation": organisation,
+            "policy_form": policy_form,
+            "priority_form": priority_form,
+            "priorities": priorities,
+        },
     )

@@ -128,3 +128,29 @@ def test_seed_demo_is_idempotent(db: None) -> None:
     assert (User.objects.count(), Membership.objects.count(), Directorate.objects.count()) == counts
     partner = User.objects.get(email="sam.taylor.partner@example.com")
     assert not partner.email.endswith("nhs.uk")
+
+
+def test_admins_set_the_personal_data_policy_and_strategic_priorities(world) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from openqi.core.models import AuditEvent
+    from openqi.projects.models import StrategicPriority
+
+    client = Client()
+    client.force_login(world.admin)
+    url = "/organisation/northshire/settings/"
+    client.post(url, {"policy-policy": "block"})
+    world.trust.refresh_from_db()
+    assert world.trust.block_personal_data
+    assert AuditEvent.objects.filter(object_type="organisations.organisation", action="update").exists()
+    client.post(url, {"priority-name": "Reducing harm"})
+    priority = StrategicPriority.objects.get(organisation=world.trust)
+    assert "Reducing harm" in client.get(url).content.decode()
+    client.post(url, {"retire": priority.pk})
+    priority.refresh_from_db()
+    assert not priority.is_active
+    # Members and other trusts' admins cannot reach it.
+    for person in (world.member, world.outsider):
+        other = Client()
+        other.force_login(person)
+        assert other.get(url).status_code == 404
