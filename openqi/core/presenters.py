@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from openqi.core.scoping import Scope
 from openqi.organisations.models import Directorate
@@ -22,6 +23,21 @@ class HomePresenter:
     @property
     def greeting(self) -> str:
         return f"Welcome, {self.scope.user.display_name}"
+
+    @property
+    def my_projects(self) -> list[Any]:
+        """The person's current projects, with the 30-day score prompt, first thing after signing in."""
+        from openqi.projects.access import visible_projects
+        from openqi.projects.presenters.projects import ProjectRow
+
+        mine = (
+            visible_projects(self.scope.user)
+            .filter(team__user=self.scope.user, team__left_on__isnull=True)
+            .distinct()
+            .prefetch_related("team__user")
+            .select_related("service")
+        )
+        return [ProjectRow.of(p) for p in mine]
 
     @property
     def organisations(self) -> list[OrganisationCard]:

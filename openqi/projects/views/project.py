@@ -8,7 +8,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -36,9 +35,7 @@ def project_context(project: Project, level: Level, section: str, **extra: Any) 
 
 
 def _with_team(queryset: Any) -> Any:
-    return queryset.select_related("organisation", "service").prefetch_related(
-        Prefetch("team", queryset=TeamMember.objects.select_related("user"))
-    )
+    return queryset.select_related("organisation", "service").prefetch_related("team__user")
 
 
 def _apply_filters(queryset: Any, form: ProjectFilterForm) -> Any:
