@@ -150,7 +150,7 @@ def _qic_icons(
 
 
 def _nan(values: Sequence[float | None]) -> list[float]:
-    return _nan(values)
+    return [math.nan if v is None else v for v in values]
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:
