@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from openqi.projects.access import Level, project_for
 from openqi.projects.presenters.timeline import AuditRow
@@ -17,6 +18,7 @@ from openqi.projects.views.project import project_context
 PER_PAGE = 50
 
 
+@require_safe
 @login_required
 def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.ADMIN)
