@@ -19,7 +19,9 @@ def titles(queryset) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def audit_rows(project, action: str, model: str) -> int:  # type: ignore[no-untyped-def]
-    return AuditEvent.objects.filter(project_id=project.pk, action=action, object_type=f"projects.{model}").count()
+    return AuditEvent.objects.filter(
+        project_id=project.pk, action=action, object_type=f"projects.{model}"
+    ).count()
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -82,7 +84,9 @@ def test_one_change_idea_links_to_several_drivers(projects, world) -> None:  # t
         services.update_change_idea(idea, title="x", description="", drivers=[other], actor=world.lead)
 
 
-def test_removing_a_primary_driver_removes_its_secondary_drivers_but_keeps_change_ideas(projects, world) -> None:  # type: ignore[no-untyped-def]
+def test_removing_a_primary_driver_removes_its_secondary_drivers_but_keeps_change_ideas(
+    projects, world
+) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
     primary = DriverFactory(project=project, title="Access")
     child = DriverFactory(project=project, parent=primary, title="Reminders")
@@ -163,7 +167,10 @@ def test_readers_see_the_diagram_without_controls(projects, world, persona: str)
         assert client.get(url).status_code == 403, url
     assert client.post(f"/projects/{project.pk}/drivers/add/", {"title": "Sneaky"}).status_code == 403
     assert client.post(f"/projects/{project.pk}/drivers/{primary.pk}/remove/").status_code == 403
-    assert client.post(f"/projects/{project.pk}/drivers/{primary.pk}/move/", {"direction": "down"}).status_code == 403
+    assert (
+        client.post(f"/projects/{project.pk}/drivers/{primary.pk}/move/", {"direction": "down"}).status_code
+        == 403
+    )
     assert project.drivers.count() == 2
 
 
@@ -194,7 +201,9 @@ def test_the_tree_is_built_with_plain_forms(projects, world) -> None:  # type: i
     primary = project.drivers.get()
     client.post(f"{base}/drivers/{primary.pk}/add/", {"title": "Reminders"})
     secondary = project.drivers.get(parent=primary)
-    client.post(f"{base}/change-ideas/add/", {"title": "Text reminders", "drivers": [primary.pk, secondary.pk]})
+    client.post(
+        f"{base}/change-ideas/add/", {"title": "Text reminders", "drivers": [primary.pk, secondary.pk]}
+    )
     idea = project.change_ideas.get()
     assert set(idea.drivers.all()) == {primary, secondary}
 
