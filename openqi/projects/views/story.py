@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from openqi.core.concurrency import EditConflict
 from openqi.core.scoping import scope_for
@@ -80,7 +81,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     form = StoryEntryForm(
         request.POST or None,
         request.FILES or None,
-        initial={"category": StoryCategory.MEETING},
+        initial={"category": StoryCategory.MEETING, "occurred_on": timezone.localdate()},
         **guard_kwargs(project),
     )
     if request.method == "POST" and form.is_valid():
