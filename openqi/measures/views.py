@@ -330,7 +330,8 @@ def import_preview(request: HttpRequest, pk: int, pm: int, token: str) -> HttpRe
         return redirect("measures:upload", pk=project.pk, pm=link.pk)
     preview = services.preview_draft(draft)
     has_updates = preview.is_valid and preview.update_count > 0
-    form = ConfirmImportForm(request.POST or None, has_updates=has_updates)
+    # An empty POST is a valid confirmation when there is nothing to choose, so bind on the method.
+    form = ConfirmImportForm(request.POST if request.method == "POST" else None, has_updates=has_updates)
     if request.method == "POST" and preview.is_valid and form.is_valid():
         try:
             result = services.confirm_import(

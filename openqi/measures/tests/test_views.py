@@ -1,0 +1,197 @@
+"""Views: who may see and change what, the grid, upload preview → confirm, exports, presenters."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from openqi.measures import presenters
+from openqi.measures.models import DataPoint, MeasureType
+from openqi.measures.tests.factories import MeasureFactory, ProjectMeasureFactory, add_points
+from openqi.projects.access import Level
+from openqi.projects.tests.factories import PDSACycleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _url(link, suffix: str = "") -> str:  # type: ignore[no-untyped-def]
+    return f"/measures/project/{link.project_id}/m/{link.pk}/{suffix}"
+
+
+def test_team_can_enter_data_in_the_grid(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.partner)
+    page = c.get(_url(link, "data/"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    data = dict(re.findall(r'name="(row-\d+-period)" value="([0-9-]+)"', html))
+    data["rows"] = str(len(data))
+    data["row-0-numerator"], data["row-0-denominator"], data["row-0-comment"] = "9", "20", "Short week"
+    response = c.post(_url(link, "data/"), data)
+    assert response.status_code == 302
+    point = DataPoint.objects.get(measure=link.measure)
+    assert (point.numerator, point.denominator, point.comment) == (9, 20, "Short week")
+
+
+def test_grid_errors_save_nothing(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.lead)
+    data = {"rows": "2", "row-0-period": "2025-01-06", "row-0-numerator": "5", "row-0-denominator": "10",
+            "row-1-period": "2025-01-13", "row-1-numerator": "12", "row-1-denominator": "10"}  # fmt: skip
+    response = c.post(_url(link, "data/"), data)
+    assert response.status_code == 200
+    assert "cannot be more than the denominator" in response.content.decode()
+    assert not DataPoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "suffix", ["data/", "upload/", "limits/", "annotate/", "edit/", "links/", "exclude/"]
+)
+def test_view_level_reads_but_cannot_change(world, projects, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.member)  # organisation member, not in the team: VIEW on a shared project
+    assert c.get(_url(link)).status_code == 200
+    assert c.get(_url(link, "export.csv")).status_code == 200
+    assert c.post(_url(link, suffix), {}).status_code == 403
+    assert _client(world.sponsor).post(_url(link, suffix), {}).status_code == 403
+
+
+def test_private_project_measures_are_hidden(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.private)
+    assert _client(world.member).get(_url(link)).status_code == 404
+    assert _client(world.outsider).get(_url(link)).status_code == 404
+    assert _client(world.outsider).get(f"/measures/project/{projects.private.pk}/").status_code == 404
+    assert _client(world.lead).get(_url(link)).status_code == 200
+
+
+def test_measure_of_another_project_is_not_reachable_through_this_one(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.private)
+    assert _client(world.lead).get(f"/measures/project/{projects.shared.pk}/m/{link.pk}/").status_code == 404
+
+
+def test_library_is_scoped_per_organisation(world) -> None:  # type: ignore[no-untyped-def]
+    MeasureFactory(organisation=world.trust, name="Completion of LI CBT")
+    MeasureFactory(organisation=world.other_trust, name="Eastvale waiting time")
+    mine = _client(world.member).get("/measures/").content.decode()
+    assert "Completion of LI CBT" in mine and "Eastvale waiting time" not in mine
+    theirs = _client(world.outsider).get("/measures/").content.decode()
+    assert "Eastvale waiting time" in theirs and "Completion of LI CBT" not in theirs
+
+
+def test_upload_preview_then_confirm(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.lead)
+    bad = SimpleUploadedFile("d.csv", b"period,numerator,denominator\n2025-01-06,4,10\n2025-01-13,four,10\n")
+    response = c.post(_url(link, "upload/"), {"file": bad})
+    assert response.status_code == 302
+    preview = c.get(response["Location"])
+    assert "Row 3" in preview.content.decode() and "Nothing has been saved" in preview.content.decode()
+    assert c.post(response["Location"], {}).status_code == 200
+    assert not DataPoint.objects.exists()
+    good = SimpleUploadedFile("d.csv", b"period,numerator,denominator\n2025-01-06,4,10\n2025-01-13,5,10\n")
+    location = c.post(_url(link, "upload/"), {"file": good})["Location"]
+    assert c.post(location, {}).status_code == 302
+    assert DataPoint.objects.filter(measure=link.measure).count() == 2
+    # The draft is spent: confirming twice imports nothing twice.
+    assert c.get(location).status_code == 404
+
+
+def test_another_persons_upload_draft_is_not_reachable(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    link = ProjectMeasureFactory(project=projects.shared)
+    location = _client(world.lead).post(
+        _url(link, "upload/"),
+        {"file": SimpleUploadedFile("d.csv", b"period,numerator,denominator\n2025-01-06,4,10\n")},
+    )["Location"]
+    assert _client(world.coach).get(location).status_code == 404
+
+
+def test_exports_read_back(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    add_points(link.measure, [(4, 10), (5, 10)])
+    c = _client(world.sponsor)
+    book = load_workbook(io.BytesIO(c.get(_url(link, "export.xlsx")).content))
+    assert [c.value for c in book["Data"][2]][:3] == ["2025-01-06", 4, 10] or book["Data"]["B2"].value == 4
+    csv = c.get(_url(link, "export.csv")).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("period,numerator,denominator")
+    png = c.get(_url(link, "chart.png"))
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and png["Content-Disposition"].startswith("attachment")
+    assert c.get(_url(link, "chart.svg")).content.startswith(b"<svg")
+    assert c.get(_url(link, "chart.gif")).status_code == 404
+
+
+def test_family_orders_outcome_process_balancing_and_flags_balancing_concern(world, projects) -> None:  # type: ignore[no-untyped-def]
+    p = projects.shared
+    bal = ProjectMeasureFactory(
+        project=p,
+        measure_type=MeasureType.BALANCING,
+        measure__kind="continuous",
+        measure__unit="days",
+        measure__improvement="decrease",
+        measure__target_value=None,
+    )
+    proc = ProjectMeasureFactory(project=p, measure_type=MeasureType.PROCESS)
+    out = ProjectMeasureFactory(project=p, measure_type=MeasureType.OUTCOME)
+    add_points(bal.measure, [10, 11, 10, 9, 10, 11, 10, 9, 10, 11, 10, 10, 11, 10, 30])
+    family = presenters.family_for(p, Level.VIEW)
+    assert [c.link.pk for c in family.cards] == [out.pk, proc.pk, bal.pk]
+    assert [c.link.pk for c in family.concerns] == [bal.pk]
+    html = _client(world.member).get(f"/measures/project/{p.pk}/").content.decode()
+    assert "Balancing measure showing concern" in html and "Special cause concern (higher)" in html
+
+
+def test_measures_for_cycle(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from openqi.measures import services
+
+    cycle = PDSACycleFactory(project=projects.shared, title="Reminder texts")
+    linked = ProjectMeasureFactory(project=projects.shared)
+    linked.pdsa_cycles.add(cycle)
+    annotated = ProjectMeasureFactory(project=projects.shared, measure_type=MeasureType.BALANCING)
+    add_points(annotated.measure, [1.0, 2.0])
+    services.add_annotation(
+        annotated.measure,
+        project=projects.shared,
+        period=annotated.measure.points.first().period,
+        pdsa_cycle=cycle,
+        by=world.lead,
+    )
+    found = presenters.measures_for_cycle(cycle)
+    assert [m.name for m in found] == [linked.measure.name, annotated.measure.name]
+    assert found[0].href == f"/measures/project/{projects.shared.pk}/m/{linked.pk}/"
+
+
+def test_definition_edit_conflict_is_reported(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.lead)
+    m = link.measure
+    data = {"name": "Renamed", "version": "1", "kind": m.kind, "frequency": m.frequency, "improvement": m.improvement,
+            "chart_type": m.chart_type, "min_points_for_limits": "12", "numerator_definition": "a",
+            "denominator_definition": "b"}  # fmt: skip
+    link.measure.save_versioned(1)  # someone else saved first
+    response = c.post(_url(link, "edit/"), data)
+    assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
+
+
+def test_add_a_new_measure_to_the_project(world, projects) -> None:  # type: ignore[no-untyped-def]
+    c = _client(world.lead)
+    response = c.post(
+        f"/measures/project/{projects.shared.pk}/add/",
+        {"action": "new", "measure_type": "balancing", "name": "Waiting time", "kind": "continuous", "unit": "days",
+         "frequency": "weekly", "improvement": "decrease", "chart_type": "auto", "min_points_for_limits": "12"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    link = projects.shared.project_measures.get()
+    assert link.measure_type == "balancing" and link.measure.organisation == world.trust
