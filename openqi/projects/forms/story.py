@@ -303,6 +303,12 @@ class StoryEntryForm(PersonalDataGuardMixin, forms.Form):
         return cleaned
 
     @property
+    def accept(self) -> str:
+        """For the file input's accept attribute: the chooser offers the right files first (only a hint;
+        the checks above are what count)."""
+        return ",".join(ALLOWED_ATTACHMENTS)
+
+    @property
     def chosen_file_names(self) -> list[str]:
         """Names of files the person chose: a browser cannot re-fill a file input when the form is shown
         again with errors, so the page lists them and asks for them again."""
