@@ -12,6 +12,10 @@ Other apps add their own events by registering a source, for example in their Ap
     timeline.register_source(chart_annotations, kind="annotation", label="Chart annotations")
 
 A source receives a project the person is already allowed to see and must only follow its relations.
+It should yield TimelineItem; any other object with `kind`, `date` and `title` (and optionally
+`detail` or `text`, `link` or `href`, `at`, `who`) is adapted, so an app need not import this module
+to produce events. A kind without a registered label is still shown and filterable, labelled from
+its name ("measure_annotation" -> "Measure annotation").
 """
 
 from __future__ import annotations
@@ -56,7 +60,8 @@ class TimelineItem:
         return (self.date, self.at.timestamp() if self.at is not None else 0.0)
 
 
-TimelineSource = Callable[[Project], Iterable[TimelineItem]]
+# Sources should yield TimelineItem; other objects of the same shape are adapted by as_item().
+TimelineSource = Callable[[Project], Iterable[Any]]
 
 # The kinds a reader can filter by, in the order the filter shows them: kind -> label.
 TIMELINE_KINDS: dict[str, str] = {
@@ -192,13 +197,36 @@ for _kind, _source in (
     register_source(_source, kind=_kind, label=TIMELINE_KINDS[_kind])
 
 
+def as_item(event: Any) -> TimelineItem:
+    """A TimelineItem from whatever a source yielded (see the module docstring)."""
+    if isinstance(event, TimelineItem):
+        return event
+    return TimelineItem(
+        kind=str(getattr(event, "kind", "") or "other"),
+        date=event.date,
+        title=str(event.title),
+        detail=str(getattr(event, "detail", "") or getattr(event, "text", "") or ""),
+        link=getattr(event, "link", None) or getattr(event, "href", None),
+        at=getattr(event, "at", None),
+        who=str(getattr(event, "who", "") or ""),
+    )
+
+
 def timeline_for(project: Project, kinds: Sequence[str] | None = None) -> list[TimelineItem]:
     """Every item from every registered source, newest first; only `kinds` when given (and not empty)."""
     wanted = set(kinds or ())
-    items = [item for source in TIMELINE_SOURCES for item in source(project)]
+    items = [as_item(event) for source in TIMELINE_SOURCES for event in source(project)]
     if wanted:
         items = [item for item in items if item.kind in wanted]
     return sorted(items, key=TimelineItem.sort_key, reverse=True)
+
+
+def kind_choices(items: Sequence[TimelineItem], chosen: Sequence[str]) -> list[dict[str, Any]]:
+    """Checkbox items for the filter: the registered kinds, then any other kind present in `items`."""
+    labels = dict(TIMELINE_KINDS)
+    for item in items:
+        labels.setdefault(item.kind, item.kind_label)
+    return [{"value": k, "text": label, "checked": k in chosen} for k, label in labels.items()]
 
 
 @dataclass(frozen=True)

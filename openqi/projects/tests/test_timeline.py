@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -175,3 +176,35 @@ def test_other_apps_can_add_a_source(world, history: Project, monkeypatch: pytes
 def test_an_unknown_kind_still_has_a_label() -> None:
     item = TimelineItem(kind="spread_event", date=dt.date(2025, 1, 1), title="x")
     assert item.kind_label == "Spread event" and item.display_date == "1 January 2025"
+
+
+@dataclass(frozen=True)
+class ForeignEvent:
+    """The shape another app may yield without importing TimelineItem (date, kind, title, text, href)."""
+
+    date: dt.date
+    kind: str
+    title: str
+    text: str
+    href: str
+
+
+def test_events_of_another_shape_are_adapted_and_filterable(
+    world, history: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    def notes(project: Project, *args: object) -> list[ForeignEvent]:
+        return [
+            ForeignEvent(
+                dt.date(2025, 2, 20), "measure_annotation", "Chart note on DNA rate", "New form", "/m/1/"
+            )
+        ]
+
+    monkeypatch.setattr(timeline, "TIMELINE_SOURCES", [*timeline.TIMELINE_SOURCES, notes])
+    item = next(i for i in timeline_for(history) if i.kind == "measure_annotation")
+    assert (item.detail, item.link, item.kind_label) == ("New form", "/m/1/", "Measure annotation")
+    client = Client()
+    client.force_login(world.lead)
+    url = reverse("projects:timeline", kwargs={"pk": history.pk})
+    page = client.get(url, {"kind": "measure_annotation"}).content.decode()
+    assert 'value="measure_annotation" checked' in page
+    assert "Chart note on DNA rate" in page and "Kick-off meeting" not in page

@@ -8,16 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from openqi.projects.access import Level, project_for
-from openqi.projects.presenters.timeline import TIMELINE_KINDS, by_month, timeline_for
+from openqi.projects.presenters.timeline import by_month, kind_choices, timeline_for
 from openqi.projects.views.project import project_context
 
 
 @login_required
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
-    chosen = [k for k in request.GET.getlist("kind") if k in TIMELINE_KINDS]
-    items = timeline_for(project, chosen)
-    kinds = [{"value": k, "text": label, "checked": k in chosen} for k, label in TIMELINE_KINDS.items()]
+    everything = timeline_for(project)
+    kinds = kind_choices(everything, request.GET.getlist("kind"))
+    # Only kinds the filter offers count, so a bookmarked URL with a stale kind shows everything.
+    chosen = {k["value"] for k in kinds if k["checked"]}
+    items = [item for item in everything if item.kind in chosen] if chosen else everything
     return render(
         request,
         "projects/timeline/timeline.jinja",
