@@ -140,13 +140,11 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
-    extra: dict[str, Any] = {"overview": presenters.overview(project)}
-    try:
-        from openqi.measures.presenters import family_for
-    except ImportError:  # the measures app is optional to the project record
-        family_for = None
-    if family_for is not None:
-        extra["family"] = family_for(project, level)
+    # The overview shows the family of measures as small multiples (imported here because the
+    # measures app itself depends on projects).
+    from openqi.measures.presenters import family_for
+
+    extra = {"overview": presenters.overview(project), "family": family_for(project, level)}
     return render(request, "projects/detail.jinja", project_context(project, level, "overview", **extra))
 
 
