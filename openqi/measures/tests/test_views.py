@@ -46,8 +46,15 @@ def test_team_can_enter_data_in_the_grid(world, projects) -> None:  # type: igno
 def test_grid_errors_save_nothing(world, projects) -> None:  # type: ignore[no-untyped-def]
     link = ProjectMeasureFactory(project=projects.shared)
     c = _client(world.lead)
-    data = {"rows": "2", "row-0-period": "2025-01-06", "row-0-numerator": "5", "row-0-denominator": "10",
-            "row-1-period": "2025-01-13", "row-1-numerator": "12", "row-1-denominator": "10"}  # fmt: skip
+    data = {
+        "rows": "2",
+        "row-0-period": "2025-01-06",
+        "row-0-numerator": "5",
+        "row-0-denominator": "10",
+        "row-1-period": "2025-01-13",
+        "row-1-numerator": "12",
+        "row-1-denominator": "10",
+    }
     response = c.post(_url(link, "data/"), data)
     assert response.status_code == 200
     assert "cannot be more than the denominator" in response.content.decode()
@@ -177,9 +184,17 @@ def test_definition_edit_conflict_is_reported(world, projects) -> None:  # type:
     link = ProjectMeasureFactory(project=projects.shared)
     c = _client(world.lead)
     m = link.measure
-    data = {"name": "Renamed", "version": "1", "kind": m.kind, "frequency": m.frequency, "improvement": m.improvement,
-            "chart_type": m.chart_type, "min_points_for_limits": "12", "numerator_definition": "a",
-            "denominator_definition": "b"}  # fmt: skip
+    data = {
+        "name": "Renamed",
+        "version": "1",
+        "kind": m.kind,
+        "frequency": m.frequency,
+        "improvement": m.improvement,
+        "chart_type": m.chart_type,
+        "min_points_for_limits": "12",
+        "numerator_definition": "a",
+        "denominator_definition": "b",
+    }
     link.measure.save_versioned(1)  # someone else saved first
     response = c.post(_url(link, "edit/"), data)
     assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
@@ -189,9 +204,18 @@ def test_add_a_new_measure_to_the_project(world, projects) -> None:  # type: ign
     c = _client(world.lead)
     response = c.post(
         f"/measures/project/{projects.shared.pk}/add/",
-        {"action": "new", "measure_type": "balancing", "name": "Waiting time", "kind": "continuous", "unit": "days",
-         "frequency": "weekly", "improvement": "decrease", "chart_type": "auto", "min_points_for_limits": "12"},
-    )  # fmt: skip
+        {
+            "action": "new",
+            "measure_type": "balancing",
+            "name": "Waiting time",
+            "kind": "continuous",
+            "unit": "days",
+            "frequency": "weekly",
+            "improvement": "decrease",
+            "chart_type": "auto",
+            "min_points_for_limits": "12",
+        },
+    )
     assert response.status_code == 302
     link = projects.shared.project_measures.get()
     assert link.measure_type == "balancing" and link.measure.organisation == world.trust
