@@ -279,6 +279,7 @@ def test_deleting_asks_first_then_deletes_with_an_audit_row(world, projects) -> 
     client = signed_in(world.partner)
     confirm = client.get(delete_url(entry)).content.decode()
     assert "Delete this story entry?" in confirm and "Mistaken entry" in confirm
+    assert edit_url(entry) not in confirm  # the entry is shown without its own edit/delete links
     assert StoryEntry.objects.filter(pk=entry.pk).exists()
     response = client.post(delete_url(entry))
     assert response.status_code == 302
