@@ -68,6 +68,13 @@ def test_a_lead_creates_a_project_and_invites_a_service_user_partner(
     partner.follow("Shorter waits for a first session")
     partner.follow("Team")
     assert "Alex Morgan" in partner.text and "Service-user or carer partner" in partner.text
+    # And, as a partner in the team, adds a story entry
+    partner.follow("Story log")
+    partner.follow("Add a story entry")
+    partner.fill("Title", "My first meeting")
+    partner.fill("What happened", "I shared what it is like to wait six weeks for a first session.")
+    partner.press("Save story entry")
+    assert "My first meeting" in partner.text and "Alex Morgan" in partner.text
 
 
 def test_the_lead_reviews_the_progress_score_with_a_note(journey: Journey, world, projects) -> None:  # type: ignore[no-untyped-def]
@@ -81,3 +88,6 @@ def test_the_lead_reviews_the_progress_score_with_a_note(journey: Journey, world
     journey.press("Save progress score")
     assert "Progress score recorded: 2.5 – Changes tested, but no improvement." in journey.text
     assert "First reminder cycle finished" in journey.text
+    # And the timeline shows the change
+    journey.follow("Timeline")
+    assert "2.5" in journey.text and "First reminder cycle finished" in journey.text
