@@ -7,16 +7,10 @@ class MeasuresConfig(AppConfig):
     verbose_name = "Measures"
 
     def ready(self) -> None:
-        # Chart annotations appear on the project timeline when the timeline offers its registry; the
-        # timeline is built separately, so a missing registry is not an error.
-        try:
-            from openqi.projects.presenters import timeline
-        except ImportError:
-            return
-        sources = getattr(timeline, "TIMELINE_SOURCES", None)
-        if sources is None:
-            return
+        # Chart annotations appear on the project timeline through its source registry.
         from openqi.measures.presenters import annotation_timeline_events
+        from openqi.projects.presenters import timeline
 
-        if annotation_timeline_events not in sources:
-            sources.append(annotation_timeline_events)
+        timeline.register_source(
+            annotation_timeline_events, kind="measure_annotation", label="Chart annotations"
+        )

@@ -300,7 +300,7 @@ class TimelineAnnotation:
     href: str
 
 
-def annotation_timeline_events(project: Project, *args: Any, **kwargs: Any) -> list[TimelineAnnotation]:
+def annotation_timeline_events(project: Project) -> list[TimelineAnnotation]:
     links = {link.measure_id: link for link in project.project_measures.select_related("measure")}
     if not links:
         return []

@@ -219,3 +219,21 @@ def test_add_a_new_measure_to_the_project(world, projects) -> None:  # type: ign
     assert response.status_code == 302
     link = projects.shared.project_measures.get()
     assert link.measure_type == "balancing" and link.measure.organisation == world.trust
+
+
+def test_annotations_appear_on_the_project_timeline(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from openqi.measures import services
+    from openqi.projects.presenters.timeline import timeline_for
+
+    link = ProjectMeasureFactory(project=projects.shared)
+    add_points(link.measure, [(4, 10), (5, 10)])
+    services.add_annotation(
+        link.measure,
+        project=projects.shared,
+        period=link.measure.points.first().period,
+        text="New leaflet",
+        by=world.lead,
+    )
+    items = [i for i in timeline_for(projects.shared) if i.kind == "measure_annotation"]
+    assert [(i.title, i.detail) for i in items] == [(f"Chart note on {link.measure.name}", "New leaflet")]
+    assert items[0].link == f"/measures/project/{projects.shared.pk}/m/{link.pk}/"
