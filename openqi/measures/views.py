@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -94,7 +95,10 @@ def library(request: HttpRequest) -> HttpResponse:
                 service=m.service.name if m.service else "All services",
                 kind=DataKind(m.kind).label.split(":")[0].split(" (")[0],
                 frequency=m.get_frequency_display(),
-                projects=[(p.title, f"/measures/project/{p.pk}/") for p in used.get(m.pk, [])],
+                projects=[
+                    (p.title, reverse("measures:project_measures", kwargs={"pk": p.pk}))
+                    for p in used.get(m.pk, [])
+                ],
             )
         )
     return render(request, "measures/library.jinja", {"rows": rows})
