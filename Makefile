@@ -71,6 +71,8 @@ test: lint typecheck migrations-check unit browser
 
 bench: $(VENV)/.installed-bench
 	$(PY) bench/spc_bench.py
+	$(PY) bench/chart_bench.py
+	$(DEV_ENV) $(PY) bench/page_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -134,8 +134,15 @@ class CyclePage:
     act_rows: list[dict[str, Any]]
     tasks: list[TaskRow]
     can_continue_ramp: bool
-    # Measures arrive in a later release; the page shows their place only once the relation exists.
-    has_measures: bool
+    # The measures linked to this cycle, or annotated with it on a chart (openqi.measures).
+    measures: list[Any]
+
+
+def _measures(cycle: PDSACycle) -> list[Any]:
+    # Imported here: the measures app depends on projects, not the other way round.
+    from openqi.measures.presenters import measures_for_cycle
+
+    return list(measures_for_cycle(cycle))
 
 
 def _date(value: Any) -> str:
@@ -186,5 +193,5 @@ def cycle_page(project: Project, cycle: PDSACycle) -> CyclePage:
         # Offered once: after the next cycle exists, the ramp itself leads on to it.
         can_continue_ramp=cycle.act_decision in (ActDecision.ADOPT, ActDecision.ADAPT)
         and not any(s.follows_id == cycle.pk for s in siblings),
-        has_measures=hasattr(PDSACycle, "measures"),
+        measures=_measures(cycle),
     )

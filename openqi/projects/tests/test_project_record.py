@@ -157,7 +157,9 @@ def test_progress_score_keeps_every_change_and_prompts_after_30_days(world, proj
     assert project.score_review_due()
     client = signed_in(world.lead)
     page = client.get(reverse("projects:score", kwargs={"pk": project.pk})).content.decode()
-    assert "Changes tested, but no improvement" in page and "PDSA cycles under way" in page  # labels and meanings
+    assert (
+        "Changes tested, but no improvement" in page and "PDSA cycles under way" in page
+    )  # labels and meanings
     body = client.post(
         reverse("projects:score", kwargs={"pk": project.pk}), {"score": "2.5", "version": project.version}
     )

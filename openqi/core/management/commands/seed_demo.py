@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
 
         projects = project_demo.seed(org)
         self.stdout.write(f"Demo projects: {', '.join(p.title for p in projects)}.")
+        call_command("seed_measures", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {org.name} and {OTHER_ORGANISATION[0]}."))
 
     def _organisation(
