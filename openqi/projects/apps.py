@@ -9,9 +9,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = "QI projects"
 
     def ready(self) -> None:
-        # Receivers are local functions, so they are connected with weak=False or they would be
-        # garbage-collected. The search document is derived data, so it follows every save of a story entry wherever
-        # that save happens (unlike the audit trail, which services write explicitly).
+        # The search document is derived data, so it follows every save of a project or story entry
+        # wherever that save happens (unlike the audit trail, which services write explicitly).
+        # Receivers are local functions: weak=False, or they would be garbage-collected.
         from django.db.models.signals import post_delete, post_save
 
         from openqi.projects import search

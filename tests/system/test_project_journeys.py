@@ -7,7 +7,9 @@ from tests.system.conftest import Journey
 from tests.system.steps import given_i_am_signed_in_as, the_invitation_link_for, when_i_enter_the_code
 
 
-def test_a_person_outside_the_team_sees_nothing_of_a_private_project(journey: Journey, world, projects) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_outside_the_team_sees_nothing_of_a_private_project(
+    journey: Journey, world, projects
+) -> None:  # type: ignore[no-untyped-def]
     # Given an organisation member who is not in the project team
     given_i_am_signed_in_as(journey, world.member.email)
     # When they look at the projects list
