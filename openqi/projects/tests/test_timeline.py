@@ -195,16 +195,17 @@ def test_events_of_another_shape_are_adapted_and_filterable(
     def notes(project: Project, *args: object) -> list[ForeignEvent]:
         return [
             ForeignEvent(
-                dt.date(2025, 2, 20), "measure_annotation", "Chart note on DNA rate", "New form", "/m/1/"
+                dt.date(2025, 2, 20), "foreign_note", "Chart note on DNA rate", "New form", "/m/1/"
             )
         ]
 
     monkeypatch.setattr(timeline, "TIMELINE_SOURCES", [*timeline.TIMELINE_SOURCES, notes])
-    item = next(i for i in timeline_for(history) if i.kind == "measure_annotation")
-    assert (item.detail, item.link, item.kind_label) == ("New form", "/m/1/", "Measure annotation")
+    item = next(i for i in timeline_for(history) if i.kind == "foreign_note")
+    # An unregistered kind still gets a readable label made from its name.
+    assert (item.detail, item.link, item.kind_label) == ("New form", "/m/1/", "Foreign note")
     client = Client()
     client.force_login(world.lead)
     url = reverse("projects:timeline", kwargs={"pk": history.pk})
-    page = client.get(url, {"kind": "measure_annotation"}).content.decode()
-    assert 'value="measure_annotation" checked' in page
+    page = client.get(url, {"kind": "foreign_note"}).content.decode()
+    assert 'value="foreign_note" checked' in page
     assert "Chart note on DNA rate" in page and "Kick-off meeting" not in page
