@@ -194,9 +194,7 @@ def test_events_of_another_shape_are_adapted_and_filterable(
 ) -> None:  # type: ignore[no-untyped-def]
     def notes(project: Project, *args: object) -> list[ForeignEvent]:
         return [
-            ForeignEvent(
-                dt.date(2025, 2, 20), "foreign_note", "Chart note on DNA rate", "New form", "/m/1/"
-            )
+            ForeignEvent(dt.date(2025, 2, 20), "foreign_note", "Chart note on DNA rate", "New form", "/m/1/")
         ]
 
     monkeypatch.setattr(timeline, "TIMELINE_SOURCES", [*timeline.TIMELINE_SOURCES, notes])
