@@ -1,6 +1,6 @@
-"""Authorisation as a matrix: every project page × every kind of person × private and organisation
-visibility, including people who must see nothing. A new project page must be classified here, or
-`test_every_project_page_is_in_the_matrix` fails."""
+"""Authorisation as a matrix: every project page and every measure page (exports included) × every kind
+of person × private and organisation visibility, including people who must see nothing. A new page must
+be classified here, or `test_every_project_page_is_in_the_matrix` fails."""
 
 from __future__ import annotations
 
@@ -30,6 +30,21 @@ PAGE_LEVEL: dict[str, Level] = {
     "change_idea_add": Level.EDIT,
 }
 
+# Pages of one measure in a project (kwargs pk and pm), with any other kwargs they need.
+MEASURE_PAGE_LEVEL: dict[str, tuple[Level, dict[str, str]]] = {
+    "detail": (Level.VIEW, {}),
+    "export": (Level.VIEW, {"fmt": "xlsx"}),
+    "chart": (Level.VIEW, {"fmt": "png"}),
+    "edit": (Level.EDIT, {}),
+    "data": (Level.EDIT, {}),
+    "upload": (Level.EDIT, {}),
+    "limits": (Level.EDIT, {}),
+    "exclude": (Level.EDIT, {}),
+    "annotate": (Level.EDIT, {}),
+    "links": (Level.EDIT, {}),
+}
+PROJECT_MEASURE_PAGES: dict[str, Level] = {"project_measures": Level.VIEW, "add": Level.EDIT}
+
 # Level each person has on (private project, organisation-visible project); the team is the
 # `projects` fixture's: lead, partner, coach, sponsor.
 PEOPLE: dict[str, tuple[Level, Level]] = {
@@ -45,21 +60,34 @@ PEOPLE: dict[str, tuple[Level, Level]] = {
 }
 
 
+def _pages(namespace: str, kwargs: set[str]) -> list[str]:
+    names = []
+    for pattern in get_resolver().url_patterns:
+        if getattr(pattern, "namespace", None) == namespace:
+            for sub in pattern.url_patterns:  # type: ignore[attr-defined]
+                if isinstance(sub, URLPattern) and sub.name and set(sub.pattern.regex.groupindex) <= kwargs:
+                    if "pk" in sub.pattern.regex.groupindex and kwargs - {"fmt"} <= set(
+                        sub.pattern.regex.groupindex
+                    ):
+                        names.append(sub.name)
+    return names
+
+
 def project_pages() -> list[str]:
     """URL names in the projects namespace that take only the project's pk."""
-    resolver = get_resolver()
-    names = []
-    for pattern in resolver.url_patterns:
-        if getattr(pattern, "namespace", None) == "projects":
-            for sub in pattern.url_patterns:  # type: ignore[attr-defined]
-                if isinstance(sub, URLPattern) and sub.name and set(sub.pattern.regex.groupindex) == {"pk"}:
-                    names.append(sub.name)
-    return names
+    return _pages("projects", {"pk"})
 
 
 def test_every_project_page_is_in_the_matrix() -> None:
     missing = sorted(set(project_pages()) - set(PAGE_LEVEL))
     assert not missing, f"classify these project pages in PAGE_LEVEL: {missing}"
+    missing = sorted(set(_pages("measures", {"pk"})) - set(PROJECT_MEASURE_PAGES))
+    assert not missing, f"classify these measure pages in PROJECT_MEASURE_PAGES: {missing}"
+    missing = sorted(set(_pages("measures", {"pk", "pm", "fmt"})) - set(MEASURE_PAGE_LEVEL))
+    assert not missing, f"classify these measure pages in MEASURE_PAGE_LEVEL: {missing}"
+    # And the matrix checks real pages (a renamed page must not leave it testing nothing).
+    assert set(_pages("measures", {"pk", "pm", "fmt"})) == set(MEASURE_PAGE_LEVEL)
+    assert set(project_pages()) == set(PAGE_LEVEL)
 
 
 def expected_status(have: Level, need: Level) -> int:
@@ -80,6 +108,32 @@ def test_matrix(person: str, world, projects) -> None:  # type: ignore[no-untype
             want = expected_status(have, PAGE_LEVEL[name])
             if status != want:
                 failures.append(f"{name} on {project.title}: {status}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_measure_matrix(person: str, world, projects) -> None:  # type: ignore[no-untyped-def]
+    from openqi.measures.tests.factories import ProjectMeasureFactory, add_points
+
+    client = Client()
+    client.force_login(getattr(world, person))
+    failures = []
+    for project, have in zip((projects.private, projects.shared), PEOPLE[person], strict=True):
+        link = ProjectMeasureFactory(project=project)
+        add_points(link.measure, [(9, 20), (10, 21), (8, 19), (11, 20)])
+        for name, need in PROJECT_MEASURE_PAGES.items():
+            status = client.get(reverse(f"measures:{name}", kwargs={"pk": project.pk})).status_code
+            if status != expected_status(have, need):
+                failures.append(
+                    f"{name} on {project.title}: {status}, expected {expected_status(have, need)}"
+                )
+        for name, (need, extra) in MEASURE_PAGE_LEVEL.items():
+            url = reverse(f"measures:{name}", kwargs={"pk": project.pk, "pm": link.pk, **extra})
+            status = client.get(url).status_code
+            if status != expected_status(have, need):
+                failures.append(
+                    f"{name} on {project.title}: {status}, expected {expected_status(have, need)}"
+                )
     assert not failures, "\n".join(failures)
 
 
