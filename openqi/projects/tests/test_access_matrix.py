@@ -65,11 +65,12 @@ def _pages(namespace: str, kwargs: set[str]) -> list[str]:
     for pattern in get_resolver().url_patterns:
         if getattr(pattern, "namespace", None) == namespace:
             for sub in pattern.url_patterns:  # type: ignore[attr-defined]
-                if isinstance(sub, URLPattern) and sub.name and set(sub.pattern.regex.groupindex) <= kwargs:
-                    if "pk" in sub.pattern.regex.groupindex and kwargs - {"fmt"} <= set(
-                        sub.pattern.regex.groupindex
-                    ):
-                        names.append(sub.name)
+                if not (isinstance(sub, URLPattern) and sub.name):
+                    continue
+                takes = set(sub.pattern.regex.groupindex)
+                # Pages taking exactly these kwargs (fmt optional): every kind of page is covered once.
+                if takes <= kwargs and kwargs - {"fmt"} <= takes:
+                    names.append(sub.name)
     return names
 
 
