@@ -197,6 +197,8 @@ class MeasurePage:
     cycles: list[PDSACycle]
     ideas: list[Any]
     n_points: int
+    # The period of each point in chart order (ISO dates), so a click on point i can pick period i.
+    periods: list[str]
 
 
 def _row(key: str, value: str) -> dict[str, Any]:
@@ -250,6 +252,7 @@ def measure_page(project: Project, link: ProjectMeasure) -> MeasurePage:
         cycles=list(link.pdsa_cycles.all()),
         ideas=list(link.change_ideas.all()),
         n_points=payload["n_points"],
+        periods=[p.isoformat() for p in measure.points.values_list("period", flat=True)],
     )
 
 
