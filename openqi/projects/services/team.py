@@ -85,3 +85,18 @@ def invite_to_team(project: Project, *, email: str, name: str, role: str, by: An
         project_role=role,
     )
     return f"Invitation sent to {email.strip().lower()}. They join the team when they accept it."
+
+
+@transaction.atomic
+def set_public_name(member: TeamMember, *, show: bool, by: Any) -> None:
+    """A person's own consent to their name on the public page; it covers all their current roles."""
+    rows = member.project.team.filter(user_id=member.user_id, left_on__isnull=True)
+    before = member.show_name_publicly
+    rows.update(show_name_publicly=show)
+    audit.record(
+        actor=by,
+        action="update",
+        instance=member,
+        project=member.project,
+        changes={"show_name_publicly": [before, show]},
+    )

@@ -275,3 +275,20 @@ def test_the_demo_tells_a_year_of_the_talking_therapies_project_and_is_idempoten
     call_command("seed_demo", stdout=None)
     assert counts == (Project.objects.count(), TeamMember.objects.count(), project.story_entries.count())
     assert Project.objects.filter(organisation__slug="northshire").count() >= 3
+
+
+def test_only_the_person_can_agree_to_their_name_on_the_public_page(world, projects) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    partner_row = project.team.get(user=world.partner)
+    url = reverse("projects:team_public_name", kwargs={"pk": project.pk, "member_pk": partner_row.pk})
+    # The lead cannot consent for the partner.
+    assert signed_in(world.lead).post(url, {"show": "yes"}).status_code == 404
+    signed_in(world.partner).post(url, {"show": "yes"})
+    partner_row.refresh_from_db()
+    assert partner_row.show_name_publicly
+    assert AuditEvent.objects.filter(
+        project_id=project.pk, changes__show_name_publicly=[False, True]
+    ).exists()
+    signed_in(world.partner).post(url, {"show": "no"})
+    partner_row.refresh_from_db()
+    assert not partner_row.show_name_publicly

@@ -76,6 +76,25 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def public_name(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Consent is personal: only the person themself can show or hide their name on the public page."""
+    project, _level = project_for(request, pk, Level.VIEW)
+    member = project.team.filter(pk=member_pk, user_id=request.user.pk, left_on__isnull=True).first()
+    if member is None:
+        raise Http404("Not found")
+    show = request.POST.get("show") == "yes"
+    services.set_public_name(member, show=show, by=request.user)
+    messages.success(
+        request,
+        "Your name will show on the project's public page."
+        if show
+        else "Your name will not show on the project's public page.",
+    )
+    return redirect("projects:team", pk=project.pk)
+
+
+@login_required
+@require_POST
 def leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
     member = project.team.filter(pk=member_pk).select_related("user").first()
