@@ -51,3 +51,12 @@ class VersionField(forms.IntegerField):
         kwargs.setdefault("required", True)
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
+
+
+def accept_latest_version(form: forms.BaseForm, current_version: int) -> None:
+    """After a conflict, the re-shown form keeps the person's text but carries the version now saved, so
+    that saving again (having read the message and the latest version) is an informed choice that
+    succeeds, instead of a loop of refusals that only a reload (losing the text) would end."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(current_version)
+    form.data = data

@@ -81,7 +81,9 @@ def invite(
         action="create",
         instance=invitation,
         organisation=organisation,
-        changes={"email": [None, invitation.email], "roles": [None, invitation.roles]},
+        project=project,
+        changes={"email": [None, invitation.email], "roles": [None, invitation.roles]}
+        | ({"project_role": [None, project_role]} if project is not None else {}),
     )
     return issued
 

@@ -30,7 +30,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectForm(PersonalDataGuardMixin, forms.ModelForm[Project]):
-    personal_data_fields = ("title", "problem", "aim_what", "aim_for_whom")
+    personal_data_fields = None  # every text field of the record
     version = VersionField()
 
     class Meta:
@@ -116,7 +116,7 @@ class ProjectForm(PersonalDataGuardMixin, forms.ModelForm[Project]):
         return data
 
 
-class LifecycleForm(forms.Form):
+class LifecycleForm(PersonalDataGuardMixin, forms.Form):
     to_state = forms.ChoiceField(label="Move the project to", widget=forms.RadioSelect)
     approved_on = forms.DateField(label="Date approved", required=False, widget=DATE)
     approved_by = forms.CharField(

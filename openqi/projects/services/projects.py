@@ -120,7 +120,8 @@ def change_lifecycle(
         project=project,
         changes=audit.diff(
             before, audit.snapshot(project, ["lifecycle", "approved_on", "approved_by", "closed_reason"])
-        ),
+        )
+        | ({"note": [None, note]} if note else {}),
     )
     return change
 

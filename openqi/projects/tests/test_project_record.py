@@ -292,3 +292,42 @@ def test_only_the_person_can_agree_to_their_name_on_the_public_page(world, proje
     signed_in(world.partner).post(url, {"show": "no"})
     partner_row.refresh_from_db()
     assert not partner_row.show_name_publicly
+
+
+def test_after_a_conflict_the_person_can_save_again_having_read_the_message(world, projects) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    url = reverse("projects:edit", kwargs={"pk": project.pk})
+    form = VALID | {"version": project.version}
+    signed_in(world.lead).post(url, form | {"title": "First title"})
+    second = signed_in(world.partner)
+    body = second.post(url, form | {"title": "Second title"}).content.decode()
+    assert "Someone else changed this record" in body
+    project.refresh_from_db()
+    assert f'name="version" value="{project.version}"' in body  # the re-shown form carries the latest
+    assert second.post(url, form | {"title": "Second title", "version": project.version}).status_code == 302
+    project.refresh_from_db()
+    assert project.title == "Second title"
+
+
+def test_only_the_lead_or_qi_team_changes_visibility(world, projects) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    url = reverse("projects:edit", kwargs={"pk": project.pk})
+    assert 'name="visibility"' not in signed_in(world.partner).get(url).content.decode()
+    signed_in(world.partner).post(url, VALID | {"visibility": "public", "version": project.version})
+    project.refresh_from_db()
+    assert project.visibility == "organisation"
+    assert 'name="visibility"' in signed_in(world.lead).get(url).content.decode()
+    signed_in(world.lead).post(url, VALID | {"visibility": "public", "version": project.version})
+    project.refresh_from_db()
+    assert project.visibility == "public"
+
+
+def test_a_closing_reason_is_checked_for_personal_data(world, projects) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    url = reverse("projects:lifecycle", kwargs={"pk": project.pk})
+    reason = "Patient 943 476 5919 complained."
+    body = signed_in(world.lead).post(url, {"to_state": "closed", "note": reason, "version": project.version})
+    text = body.content.decode()
+    assert "NHS number" in text and reason in text
+    project.refresh_from_db()
+    assert project.lifecycle == Lifecycle.IDEA

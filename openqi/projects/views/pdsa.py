@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict
+from openqi.core.concurrency import EditConflict, accept_latest_version
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.pdsa import STAGE_FORMS, CycleStartForm, TaskForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
@@ -131,6 +131,7 @@ def pdsa_stage(request: HttpRequest, pk: int, cycle_pk: int, stage: str) -> Http
             )
         except EditConflict as exc:
             form.add_error(None, exc.message)
+            accept_latest_version(form, project.pdsa_cycles.get(pk=cycle.pk).version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=cycle)
             messages.success(request, f"{form.heading} saved.")

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openqi.core.concurrency import EditConflict
+from openqi.core.concurrency import EditConflict, accept_latest_version
 from openqi.core.scoping import scope_for
 from openqi.projects import search
 from openqi.projects.access import Level, project_for, public_project_or_404, visible_projects
@@ -113,7 +113,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
 
 
 def _record_data(form: ProjectForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in ProjectForm.Meta.fields}
+    return {name: form.cleaned_data[name] for name in ProjectForm.Meta.fields if name in form.fields}
 
 
 @login_required
@@ -154,6 +154,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(
         request.POST or None, instance=project, organisation=project.organisation, **guard_kwargs(project)
     )
+    if level < Level.ADMIN:
+        # Making a project public (or private) is the lead's or the QI team's decision, not any editor's.
+        del form.fields["visibility"]
     if request.method == "POST" and form.is_valid():
         try:
             services.update_project(
@@ -164,6 +167,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
+            accept_latest_version(form, Project.objects.get(pk=project.pk).version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=project)
             messages.success(request, "Project record saved.")
@@ -174,7 +178,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.ADMIN)
-    form = LifecycleForm(request.POST or None, project=project)
+    form = LifecycleForm(request.POST or None, project=project, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -189,7 +193,9 @@ def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except (EditConflict, services.LifecycleError) as problem:
             form.add_error(None, getattr(problem, "message", str(problem)))
+            accept_latest_version(form, Project.objects.get(pk=project.pk).version)
         else:
+            record_confirmation(form, actor=request.user, project=project, instance=project)
             messages.success(request, f"The project is now {project.get_lifecycle_display().lower()}.")
             return redirect("projects:detail", pk=project.pk)
     history = project.lifecycle_changes.select_related("changed_by")
@@ -219,6 +225,7 @@ def progress_score(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
+            accept_latest_version(form, Project.objects.get(pk=project.pk).version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=change)
             messages.success(request, f"Progress score recorded: {project.progress_label}.")

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from openqi.core.concurrency import EditConflict
+from openqi.core.concurrency import EditConflict, accept_latest_version
 from openqi.core.scoping import scope_for
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.story import StoryEntryForm
@@ -129,6 +129,7 @@ def edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             # Show what the other person saved next to the person's own (kept) text.
             entry = _entry_or_404(project, entry_pk)
             latest = StoryEntryCard.of(entry, request.user, level)
+            accept_latest_version(form, entry.version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=entry)
             messages.success(request, f"Story entry ‘{entry.title}’ saved.")
