@@ -4,10 +4,11 @@ refused if someone else saved in between."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
 
 
 class EditConflict(Exception):
@@ -57,6 +58,6 @@ def accept_latest_version(form: forms.BaseForm, current_version: int) -> None:
     """After a conflict, the re-shown form keeps the person's text but carries the version now saved, so
     that saving again (having read the message and the latest version) is an informed choice that
     succeeds, instead of a loop of refusals that only a reload (losing the text) would end."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a POSTed form's data is a QueryDict
     data[form.add_prefix("version")] = str(current_version)
     form.data = data

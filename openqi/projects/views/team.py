@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,7 +81,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 def public_name(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     """Consent is personal: only the person themself can show or hide their name on the public page."""
     project, _level = project_for(request, pk, Level.VIEW)
-    member = project.team.filter(pk=member_pk, user_id=request.user.pk, left_on__isnull=True).first()
+    member = project.team.filter(pk=member_pk, user=cast(Any, request.user), left_on__isnull=True).first()
     if member is None:
         raise Http404("Not found")
     show = request.POST.get("show") == "yes"
