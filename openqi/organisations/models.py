@@ -85,6 +85,9 @@ class Membership(VersionedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     roles = models.JSONField(default=list, blank=True)
+    # Someone invited into one project team (often a service-user or carer partner) is a guest: they see
+    # the projects they are in, not everything the organisation shares internally.
+    is_guest = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -99,7 +102,9 @@ class Membership(VersionedModel):
 
     @property
     def role_labels(self) -> list[str]:
-        return ["Member"] + [Role(r).label for r in Role.values if r in self.roles]
+        return ["Guest (project team only)" if self.is_guest else "Member"] + [
+            Role(r).label for r in Role.values if r in self.roles
+        ]
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

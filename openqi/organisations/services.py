@@ -111,8 +111,14 @@ def accept_invitation(invitation: Invitation) -> User:
         user.name = invitation.name
         user.save(update_fields=["name"])
     membership, created = Membership.objects.get_or_create(
-        organisation=invitation.organisation, user=user, defaults={"roles": invitation.roles}
+        organisation=invitation.organisation,
+        user=user,
+        defaults={"roles": invitation.roles, "is_guest": invitation.project is not None},
     )
+    if not created and membership.is_guest and invitation.project is None:
+        # An organisation invitation makes a project guest a full member.
+        membership.is_guest = False
+        membership.save_versioned(membership.version, ["is_guest"])
     if not created:
         before = list(membership.roles)
         membership.roles = sorted(set(membership.roles) | set(invitation.roles))

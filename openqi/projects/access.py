@@ -6,7 +6,8 @@ Levels: NONE < VIEW < EDIT < ADMIN. They follow from project roles and organisat
 - Improvement advisors: VIEW on every project in their organisation (they advise; teams own the work).
 - Current team members: the project lead ADMIN; team members, partners, data leads and the QI coach EDIT;
   the sponsor VIEW.
-- Anyone else in the organisation: VIEW when the project's visibility is organisation or public.
+- Anyone else in the organisation: VIEW when the project's visibility is organisation or public, except
+  guests (people invited into one project team), who see only the projects they are in.
 - People outside the organisation: NONE (the public read-only page is a separate, name-light view).
 
 Views call `project_for(request, pk, need)`, which gives 404 when the person may not even see the
@@ -55,11 +56,12 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     if not scope.memberships:
         return Project.objects.none()
     everything = _org_wide(scope, Role.QI_TEAM_ADMIN) + _org_wide(scope, Role.IMPROVEMENT_ADVISOR)
+    members_of = [m.organisation_id for m in scope.memberships if not m.is_guest]
     return (
         scope.filter(Project)
         .filter(
             Q(organisation_id__in=everything)
-            | Q(visibility__in=[Visibility.ORGANISATION, Visibility.PUBLIC])
+            | Q(organisation_id__in=members_of, visibility__in=[Visibility.ORGANISATION, Visibility.PUBLIC])
             | Q(team__user=user, team__left_on__isnull=True)
         )
         .distinct()
@@ -89,7 +91,7 @@ def level(user: Any, project: Project) -> Level:
         best = Level.VIEW
     for role in current_roles(user, project):
         best = max(best, TEAM_ROLE_LEVEL[role])
-    if project.visibility != Visibility.PRIVATE:
+    if project.visibility != Visibility.PRIVATE and not membership.is_guest:
         best = max(best, Level.VIEW)
     return best
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from openqi.projects.access import Level
+from openqi.projects.tests.factories import ProjectFactory
 
 # The level each page needs to be opened (GET).
 PAGE_LEVEL: dict[str, Level] = {
@@ -177,3 +178,27 @@ def test_the_public_page_needs_no_sign_in_and_shows_only_agreed_names(
     assert world.partner.name not in body  # did not agree to be named
     assert world.lead.email not in body and world.partner.email not in body
     assert client.get(reverse("public:public", kwargs={"pk": projects.private.pk})).status_code == 404
+
+
+def test_a_partner_invited_into_one_project_sees_only_their_projects(world, projects) -> None:  # type: ignore[no-untyped-def]
+    """An external partner joins as a guest: the organisation's other projects stay closed to them."""
+    from django.core import mail
+
+    from openqi.accounts.tests.helpers import last_link_for
+    from openqi.organisations.models import Membership
+    from openqi.projects.services.team import invite_to_team
+
+    other = ProjectFactory(organisation=world.trust, title="Another organisation project")
+    invite_to_team(projects.shared, email="kim.carer@yahoo.co.uk", name="Kim", role="partner", by=world.lead)
+    assert mail.outbox
+    link = last_link_for("kim.carer@yahoo.co.uk")
+    guest = Client()
+    guest.post(link[link.index("/invitations/") :])
+    membership = Membership.objects.get(user__email="kim.carer@yahoo.co.uk")
+    assert membership.is_guest
+    guest.force_login(membership.user)
+    body = guest.get(reverse("projects:list")).content.decode()
+    assert "Shared project" in body and "Another organisation project" not in body and "1 project" in body
+    assert guest.get(reverse("projects:detail", kwargs={"pk": other.pk})).status_code == 404
+    assert guest.get(reverse("projects:detail", kwargs={"pk": projects.shared.pk})).status_code == 200
+    assert guest.get(reverse("projects:create")).status_code == 404

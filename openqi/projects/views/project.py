@@ -89,7 +89,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "rows": [presenters.ProjectRow.of(p) for p in page],
             "page": page,
             "total": page.paginator.count,
-            "can_create": bool(scope.memberships),
+            "can_create": any(not m.is_guest for m in scope.memberships),
             "query_string": _without_page(request),
         },
     )
@@ -119,11 +119,12 @@ def _record_data(form: ProjectForm) -> dict[str, Any]:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    if not scope.memberships:
+    full = [m for m in scope.memberships if not m.is_guest]
+    if not full:
         return render(request, "errors/404.jinja", status=404)
     # A person in several organisations creates the project in the first; choosing is rare enough
     # that the organisation admin can move it.
-    organisation = scope.memberships[0].organisation
+    organisation = full[0].organisation
     form = ProjectForm(
         request.POST or None, organisation=organisation, block=organisation.block_personal_data
     )
