@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +43,9 @@ from openqi.measures.models import (
     Measure,
     ProjectMeasure,
 )
+from openqi.organisations.models import Role
 from openqi.projects.access import Level, project_for, visible_projects
+from openqi.projects.access import level as access_level
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import ChangeIdea, PDSACycle, Project, StoryEntry
 from openqi.projects.views.project import project_context
@@ -66,6 +69,39 @@ def _link(request: HttpRequest, pk: int, pm: int, need: Level) -> tuple[Project,
     return project, level, link
 
 
+def _offerable(user: Any, measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """The library measures this person may be offered (listed, attached to a project): those whose
+    every project they can see, or that no project uses yet. A measure of a private project would
+    otherwise carry that project's data to anyone who attaches it to their own project."""
+    visible = visible_projects(user).values("pk")
+    hidden = scope_for(user).filter(ProjectMeasure).exclude(project_id__in=visible).values("measure_id")
+    return measures.exclude(pk__in=hidden)
+
+
+SHARED_LOCKED_MESSAGE = "This measure is shared with a project you cannot change; ask its team."
+
+
+def _refuse_shared_write(
+    request: HttpRequest, project: Project, level: Level, link: ProjectMeasure
+) -> HttpResponse | None:
+    """A change to a shared measure's data, limits, exclusions or definition changes every project's
+    chart, so it needs EDIT on every project the measure is in (or the organisation's QI team admin).
+    None when the person may change it; otherwise the 403 page that says why."""
+    scope = scope_for(request.user)
+    membership = scope.membership(project.organisation)
+    if membership is not None and membership.has_role(Role.QI_TEAM_ADMIN):
+        return None
+    others = scope.filter(Project).filter(project_measures__measure=link.measure_id).exclude(pk=project.pk)
+    if all(access_level(request.user, other) >= Level.EDIT for other in others):
+        return None
+    return render(
+        request,
+        "measures/shared_locked.jinja",
+        _ctx(project, level, link, message=SHARED_LOCKED_MESSAGE),
+        status=403,
+    )
+
+
 def _ctx(project: Project, level: Level, link: ProjectMeasure | None = None, **extra: Any) -> dict[str, Any]:
     return project_context(
         project, level, "measures", link=link, measure=link.measure if link else None, **extra
@@ -75,8 +111,11 @@ def _ctx(project: Project, level: Level, link: ProjectMeasure | None = None, **e
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    measures = (
-        scope.filter(Measure).select_related("organisation", "service").order_by("organisation__name", "name")
+    measures = _offerable(
+        request.user,
+        scope.filter(Measure)
+        .select_related("organisation", "service")
+        .order_by("organisation__name", "name"),
     )
     visible = {p.pk: p for p in visible_projects(request.user)}
     rows = []
@@ -118,13 +157,20 @@ def add_measure(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.EDIT)
     scope = scope_for(request.user)
     in_use = project.project_measures.values_list("measure_id", flat=True)
-    library_measures = scope.filter(Measure).filter(organisation=project.organisation).exclude(pk__in=in_use)
+    library_measures = _offerable(
+        request.user, scope.filter(Measure).filter(organisation=project.organisation).exclude(pk__in=in_use)
+    )
     from openqi.measures.forms import UseLibraryMeasureForm
 
     use_form = UseLibraryMeasureForm(measures=library_measures)
     form = NewProjectMeasureForm(initial={"measure_type": "outcome"}, **guard_kwargs(project))
     if request.method == "POST":
         if request.POST.get("action") == "library":
+            chosen = request.POST.get("library-measure", "")
+            # Checked here as well as by the form's choices: a measure this person may not be offered
+            # does not exist for them, whatever was posted.
+            if chosen and not (chosen.isdigit() and library_measures.filter(pk=int(chosen)).exists()):
+                raise Http404("Not found")
             use_form = UseLibraryMeasureForm(request.POST, measures=library_measures)
             if use_form.is_valid():
                 link = services.add_to_project(
@@ -173,6 +219,8 @@ def detail(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level, link = _link(request, pk, pm, Level.EDIT)
+    if refused := _refuse_shared_write(request, project, level, link):
+        return refused
     measure = link.measure
     form = MeasureForm(
         request.POST or None, instance=measure, initial={"version": measure.version}, **guard_kwargs(project)
@@ -233,6 +281,8 @@ def _previous_period(period: dt.date, frequency: str) -> dt.date:
 @login_required
 def data_entry(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level, link = _link(request, pk, pm, Level.EDIT)
+    if refused := _refuse_shared_write(request, project, level, link):
+        return refused
     measure = link.measure
     start = None
     if request.GET.get("from"):
@@ -314,6 +364,8 @@ def _posted_period(form: DataRowForm) -> dt.date:
 @login_required
 def upload(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level, link = _link(request, pk, pm, Level.EDIT)
+    if refused := _refuse_shared_write(request, project, level, link):
+        return refused
     form = UploadForm(request.POST or None, request.FILES or None, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
@@ -325,6 +377,8 @@ def upload(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
 @login_required
 def import_preview(request: HttpRequest, pk: int, pm: int, token: str) -> HttpResponse:
     project, level, link = _link(request, pk, pm, Level.EDIT)
+    if refused := _refuse_shared_write(request, project, level, link):
+        return refused
     draft = scope_for(request.user).get_or_404(
         ImportDraft, token=token, measure=link.measure, created_by=request.user
     )
@@ -420,6 +474,8 @@ def _parse_period(measure: Measure, text: str) -> dt.date:
 @login_required
 def limits(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level, link = _link(request, pk, pm, Level.EDIT)
+    if refused := _refuse_shared_write(request, project, level, link):
+        return refused
     measure = link.measure
     scope = scope_for(request.user)
     if request.method == "POST" and request.POST.get("remove"):
@@ -456,6 +512,8 @@ def limits(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
 @login_required
 def exclude(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level, link = _link(request, pk, pm, Level.EDIT)
+    if refused := _refuse_shared_write(request, project, level, link):
+        return refused
     measure = link.measure
     scope = scope_for(request.user)
     if request.method == "POST" and request.POST.get("include"):
