@@ -178,7 +178,7 @@ def _talking_therapies(org: Organisation) -> Project:
                 Lifecycle.PROPOSED,
                 Lifecycle.APPROVED,
                 dt.date(2025, 10, 20),
-                "Approved; Helen Marsh to sponsor.",
+                "Approved by the Primary Care Mental Health directorate QI forum on 20 October 2025; Helen Marsh to sponsor.",
             ),
             (Lifecycle.APPROVED, Lifecycle.ACTIVE, dt.date(2025, 11, 3), "Baseline data collection starts."),
         ],

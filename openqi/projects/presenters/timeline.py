@@ -175,7 +175,8 @@ def lifecycle_items(project: Project) -> Iterable[TimelineItem]:
     for change in project.lifecycle_changes.select_related("changed_by"):
         title = f"{change.get_from_state_display()} → {change.get_to_state_display()}"
         if change.to_state == "approved":
-            title = "Project approved" + (f" by {project.approved_by}" if project.approved_by else "")
+            # Who approved, and when, is in the change's own note (the project keeps only the latest).
+            title = "Project approved"
         yield TimelineItem(
             kind="lifecycle",
             date=_local_date(change.changed_at),

@@ -106,6 +106,9 @@ def change_lifecycle(
     if to_state == Lifecycle.APPROVED:
         project.approved_on, project.approved_by = approved_on, approved_by
         fields += ["approved_on", "approved_by"]
+        # The change keeps its own record of the approval, so a later re-approval does not rewrite it.
+        approval = f"Approved by {approved_by} on {approved_on:%-d %B %Y}."
+        note = f"{approval} {note}".strip()
     if to_state == Lifecycle.CLOSED:
         project.closed_reason = note
         fields.append("closed_reason")
