@@ -43,7 +43,7 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
         "denominator_definition",
     )
 
-    version = VersionField(required=False)
+    version = VersionField()
 
     class Meta:
         model = Measure
@@ -92,6 +92,7 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
 
 
 class NewProjectMeasureForm(MeasureForm):
+    version = None  # type: ignore[assignment]  # a new measure has no version to conflict with
     measure_type = forms.ChoiceField(
         label="Role in this project's family of measures",
         choices=MeasureType.choices,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from openqi.core.concurrency import EditConflict
+from openqi.core.concurrency import EditConflict, accept_latest_version
 from openqi.core.scoping import scope_for
 from openqi.measures import charting, presenters, services
 from openqi.measures.dataio import DataRow, write_csv, write_xlsx
@@ -222,6 +222,7 @@ def edit(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     if refused := _refuse_shared_write(request, project, level, link):
         return refused
     measure = link.measure
+    latest: list[tuple[str, str]] = []
     form = MeasureForm(
         request.POST or None, instance=measure, initial={"version": measure.version}, **guard_kwargs(project)
     )
@@ -231,17 +232,35 @@ def edit(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
             services.update_definition(
                 measure,
                 changes=changes,
-                expected_version=form.cleaned_data["version"] or measure.version,
+                expected_version=form.cleaned_data["version"],
                 by=request.user,
                 project=project,
             )
         except EditConflict as exc:
             form.add_error(None, exc.message)
+            saved = scope_for(request.user).get_or_404(Measure, pk=measure.pk)
+            # Saving again, having read the message, is a deliberate choice: the form now carries the
+            # version saved, and the page shows what it says next to what the person typed.
+            accept_latest_version(form, saved.version)
+            latest = _latest_definition(form, saved)
+            link.measure = saved  # the page's heading shows the saved name, not the one typed
         else:
             record_confirmation(form, actor=request.user, project=project, instance=measure)
             messages.success(request, f"Saved the definition of {measure.name}.")
             return redirect("measures:detail", pk=project.pk, pm=link.pk)
-    return render(request, "measures/edit.jinja", _ctx(project, level, link, form=form))
+    return render(request, "measures/edit.jinja", _ctx(project, level, link, form=form, latest=latest))
+
+
+def _latest_definition(form: MeasureForm, saved: Measure) -> list[tuple[str, str]]:
+    """The saved definition's answers that differ from what the person typed: (label, saved value)."""
+    differ = []
+    for name in DEFINITION_FORM_FIELDS:
+        now = getattr(saved, name)
+        if name in form.cleaned_data and form.cleaned_data[name] != now:
+            display = getattr(saved, f"get_{name}_display", None)
+            shown = display() if display else ("" if now is None else str(now))
+            differ.append((str(form.fields[name].label or name), shown or "(blank)"))
+    return differ
 
 
 def _grid_periods(measure: Measure, start: dt.date | None) -> tuple[list[DataPoint], list[dt.date]]:

@@ -237,3 +237,48 @@ def test_annotations_appear_on_the_project_timeline(world, projects) -> None:  #
     items = [i for i in timeline_for(projects.shared) if i.kind == "measure_annotation"]
     assert [(i.title, i.detail) for i in items] == [(f"Chart note on {link.measure.name}", "New leaflet")]
     assert items[0].link == f"/measures/project/{projects.shared.pk}/m/{link.pk}/"
+
+
+def _definition_post(m, **overrides) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    data = {
+        "name": "Renamed",
+        "kind": m.kind,
+        "frequency": m.frequency,
+        "improvement": m.improvement,
+        "chart_type": m.chart_type,
+        "min_points_for_limits": "12",
+        "numerator_definition": "a",
+        "denominator_definition": "b",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_definition_edit_without_a_version_is_refused(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    response = _client(world.lead).post(_url(link, "edit/"), _definition_post(link.measure))
+    assert response.status_code == 200
+    link.measure.refresh_from_db()
+    assert link.measure.name != "Renamed" and link.measure.version == 1
+
+
+def test_after_a_definition_conflict_saving_again_succeeds(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from openqi.measures import services
+
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.lead)
+    data = _definition_post(link.measure, version="1")
+    # Someone else renames it after the page was opened.
+    services.update_definition(
+        link.measure, changes={"name": "Their name"}, expected_version=1, by=world.coach
+    )
+    first = c.post(_url(link, "edit/"), data)
+    html = first.content.decode()
+    assert first.status_code == 200 and "Someone else changed this record" in html
+    assert 'name="version" value="2"' in html and "Name: Their name" in html
+    assert 'value="Renamed"' in html  # what they typed is kept
+    # Having read the message, they save the form as re-shown: it succeeds.
+    second = c.post(_url(link, "edit/"), {**data, "version": "2"})
+    assert second.status_code == 302
+    link.measure.refresh_from_db()
+    assert link.measure.name == "Renamed" and link.measure.version == 3
