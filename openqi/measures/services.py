@@ -30,6 +30,7 @@ from openqi.measures.models import (
     MeasureType,
     ProjectMeasure,
 )
+from openqi.privacy import find_personal_data
 from openqi.projects.models import PDSACycle, Project, StoryEntry
 
 # Definition fields a person edits; the audit trail records each change to them.
@@ -318,8 +319,10 @@ def stage_upload(measure: Measure, *, filename: str, content: bytes, by: Any) ->
 
 
 def preview_draft(draft: ImportDraft) -> ImportPreview:
+    """The upload parsed row by row, with the personal-data guard's findings in comments as row
+    problems: a file is fixed and uploaded again, never confirmed row by row (ADR 0102)."""
     measure = draft.measure
-    return parse_upload(
+    preview = parse_upload(
         draft.filename,
         bytes(draft.content),
         has_denominator=measure.has_denominator,
@@ -327,6 +330,13 @@ def preview_draft(draft: ImportDraft) -> ImportPreview:
         existing_periods=existing_periods(measure),
         numerator_may_exceed_denominator=measure.kind == DataKind.RATE,
     )
+    for row in preview.rows:
+        if row.comment:
+            for finding in find_personal_data(row.comment):
+                problem = f"Row {row.row_number}: {finding.message}"
+                if problem not in row.errors:
+                    row.errors.append(problem)
+    return preview
 
 
 class ImportRefused(Exception):

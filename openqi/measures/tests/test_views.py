@@ -282,3 +282,36 @@ def test_after_a_definition_conflict_saving_again_succeeds(world, projects) -> N
     assert second.status_code == 302
     link.measure.refresh_from_db()
     assert link.measure.name == "Renamed" and link.measure.version == 3
+
+
+PATIENT = "Mr John Smith NHS 943 476 5919 DOB 01/02/1960"
+
+
+def test_an_upload_with_patient_details_in_a_comment_cannot_be_imported(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openqi.measures import services
+
+    link = ProjectMeasureFactory(project=projects.shared)
+    c = _client(world.lead)
+    content = f"period,numerator,denominator,comment\n2025-01-06,4,10,ok\n2025-01-13,5,10,{PATIENT}\n"
+    location = c.post(_url(link, "upload/"), {"file": SimpleUploadedFile("d.csv", content.encode())})[
+        "Location"
+    ]
+    html = c.get(location).content.decode()
+    assert "Row 3: This looks like an NHS number (943 476 5919)" in html
+    assert "Row 3: This looks like a date of birth" in html and "Nothing has been saved" in html
+    assert c.post(location, {}).status_code == 200
+    assert not DataPoint.objects.exists()
+    draft = link.measure.import_drafts.get()
+    with pytest.raises(services.ImportRefused):
+        services.confirm_import(draft, include_updates=True, by=world.lead)
+    assert not DataPoint.objects.exists()
+
+
+def test_grid_comments_pass_the_personal_data_guard(world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    data = {"rows": "1", "row-0-period": "2025-01-06", "row-0-numerator": "5", "row-0-denominator": "10"}
+    response = _client(world.lead).post(_url(link, "data/"), {**data, "row-0-comment": PATIENT})
+    assert response.status_code == 200 and "This looks like an NHS number" in response.content.decode()
+    assert not DataPoint.objects.exists()
