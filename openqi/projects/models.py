@@ -281,7 +281,7 @@ class TeamMember(models.Model):
         return self.left_on is None
 
 
-class Driver(models.Model):
+class Driver(VersionedModel):
     """A primary driver (no parent) or a secondary driver (parent is a primary driver)."""
 
     organisation_path: ClassVar[str] = "project__organisation"
@@ -304,7 +304,7 @@ class Driver(models.Model):
         return self.parent_id is None
 
 
-class ChangeIdea(models.Model):
+class ChangeIdea(VersionedModel):
     organisation_path: ClassVar[str] = "project__organisation"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_ideas")
@@ -380,7 +380,7 @@ class PDSACycle(VersionedModel):
         return "Plan"
 
 
-class PDSATask(models.Model):
+class PDSATask(VersionedModel):
     organisation_path: ClassVar[str] = "cycle__project__organisation"
 
     cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="tasks")

@@ -1,5 +1,8 @@
 """Forms for the driver diagram. Titles and descriptions are free text, so the personal-data guard
-checks them like every other QI record."""
+checks them like every other QI record.
+
+The edit forms carry the record's version, so a save over someone else's newer edit is refused and the
+person's text is redisplayed."""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from typing import Any
 
 from django import forms
 
+from openqi.core.concurrency import VersionField
 from openqi.privacy.forms import PersonalDataGuardMixin
-from openqi.projects.models import Driver, Project
+from openqi.projects.models import ChangeIdea, Driver, Project
 
 
 class DriverForm(PersonalDataGuardMixin, forms.Form):
@@ -22,6 +26,14 @@ class DriverForm(PersonalDataGuardMixin, forms.Form):
             "max_length": "The driver must be 300 characters or fewer",
         },
     )
+
+
+class DriverRenameForm(DriverForm):
+    version = VersionField()
+
+    def __init__(self, *args: Any, driver: Driver, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).update(title=driver.title, version=driver.version)
+        super().__init__(*args, **kwargs)
 
 
 class DriverChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -67,3 +79,16 @@ class ChangeIdeaForm(PersonalDataGuardMixin, forms.Form):
         field: DriverChoiceField = self.fields["drivers"]  # type: ignore[assignment]
         field.queryset = project.drivers.select_related("parent")
         field.choices = [(d.pk, field.label_from_instance(d)) for d in ordered]
+
+
+class ChangeIdeaEditForm(ChangeIdeaForm):
+    version = VersionField()
+
+    def __init__(self, *args: Any, idea: ChangeIdea, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).update(
+            title=idea.title,
+            description=idea.description,
+            drivers=[d.pk for d in idea.drivers.all()],
+            version=idea.version,
+        )
+        super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """Forms for PDSA cycles: starting a cycle, one form per stage (Plan, Do, Study, Act) and tasks.
 
-Each stage form carries the cycle's version, so a save over someone else's newer answers is refused
-and the person's text is redisplayed."""
+Each stage form, and the task edit form, carries the record's version, so a save over someone else's
+newer answers is refused and the person's text is redisplayed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 
 from openqi.core.concurrency import VersionField
 from openqi.privacy.forms import PersonalDataGuardMixin
-from openqi.projects.models import ActDecision, ChangeIdea, PDSACycle, Project
+from openqi.projects.models import ActDecision, ChangeIdea, PDSACycle, PDSATask, Project
 
 ACT_HINTS = {
     ActDecision.ADOPT: "The change worked as predicted: make it part of how the team works, or test it at "
@@ -245,3 +245,17 @@ class TaskForm(PersonalDataGuardMixin, forms.Form):
             .distinct()
             .order_by("name", "email")
         )
+
+
+class TaskEditForm(TaskForm):
+    version = VersionField()
+
+    def __init__(self, *args: Any, task: PDSATask, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).update(
+            description=task.description,
+            owner=task.owner_id,
+            due_on=task.due_on,
+            done=task.done,
+            version=task.version,
+        )
+        super().__init__(*args, **kwargs)

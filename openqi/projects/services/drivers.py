@@ -1,7 +1,9 @@
 """Operations on the driver diagram: drivers (primary and secondary) and change ideas.
 
 Each operation is atomic and writes its own audit rows, so the project's audit trail tells who shaped
-the diagram and when; views only validate and call these."""
+the diagram and when; views only validate and call these. Renames and change idea edits are saved with
+the version the editor started from (EditConflict when someone else saved in between); moves are not,
+since they change only the order, which no edit form holds."""
 
 from __future__ import annotations
 
@@ -64,11 +66,14 @@ def add_driver(project: Project, *, title: str, actor: Any, parent: Driver | Non
     return driver
 
 
-def rename_driver(driver: Driver, *, title: str, actor: Any) -> None:
+def rename_driver(driver: Driver, *, title: str, expected_version: int, actor: Any) -> None:
+    """Rename a driver. Raises EditConflict (and changes nothing) when someone else saved it after
+    `expected_version`."""
     with transaction.atomic():
-        before = _driver_fields(driver)
+        # The state on record, not the instance the editor's page was built from.
+        before = _driver_fields(Driver.objects.get(pk=driver.pk))
         driver.title = title.strip()
-        driver.save(update_fields=["title"])
+        driver.save_versioned(expected_version, update_fields=["title"])
         audit.record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -173,14 +178,23 @@ def add_change_idea(
 
 
 def update_change_idea(
-    idea: ChangeIdea, *, title: str, description: str, drivers: Iterable[Driver], actor: Any
+    idea: ChangeIdea,
+    *,
+    title: str,
+    description: str,
+    drivers: Iterable[Driver],
+    expected_version: int,
+    actor: Any,
 ) -> None:
+    """Save a change idea and the drivers it acts on. Raises EditConflict (and changes nothing, links
+    included) when someone else saved it after `expected_version`."""
+    chosen = _own(idea.project, drivers)
     with transaction.atomic():
-        before = _idea_fields(idea)
+        before = _idea_fields(ChangeIdea.objects.get(pk=idea.pk))
         idea.title = title.strip()
         idea.description = description.strip()
-        idea.save(update_fields=["title", "description"])
-        idea.drivers.set(_own(idea.project, drivers))
+        idea.save_versioned(expected_version, update_fields=["title", "description"])
+        idea.drivers.set(chosen)
         audit.record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

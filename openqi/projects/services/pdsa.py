@@ -1,6 +1,6 @@
 """Operations on PDSA cycles and their tasks. Cycles chain into ramps through `follows`; each stage is
-saved with the version the editor started from, so two people writing up the same cycle never
-overwrite each other silently."""
+saved with the version the editor started from, and so is a task edited on its own page, so two people
+writing up the same cycle never overwrite each other silently."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from openqi.core import audit
 from openqi.core.models import AuditEvent
@@ -144,12 +145,21 @@ def add_task(
 
 
 def update_task(
-    task: PDSATask, *, description: str, owner: Any, due_on: dt.date | None, done: bool, actor: Any
+    task: PDSATask,
+    *,
+    description: str,
+    owner: Any,
+    due_on: dt.date | None,
+    done: bool,
+    expected_version: int,
+    actor: Any,
 ) -> None:
+    """Save a task from its edit form. Raises EditConflict (and changes nothing) when someone else
+    saved it after `expected_version`."""
     with transaction.atomic():
-        before = audit.snapshot(task, TASK_FIELDS)
+        before = audit.snapshot(PDSATask.objects.select_related("owner").get(pk=task.pk), TASK_FIELDS)
         task.description, task.owner, task.due_on, task.done = description.strip(), owner, due_on, done
-        task.save(update_fields=["description", "owner", "due_on", "done"])
+        task.save_versioned(expected_version, update_fields=["description", "owner_id", "due_on", "done"])
         audit.record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -160,9 +170,20 @@ def update_task(
 
 
 def set_task_done(task: PDSATask, *, done: bool, actor: Any) -> None:
-    update_task(
-        task, description=task.description, owner=task.owner, due_on=task.due_on, done=done, actor=actor
-    )
+    """Tick a task done (or not) from the cycle page. Not checked against a version (the button says
+    exactly what it does), but it counts as a new version: an edit form opened before the tick, which
+    also holds "done", is then refused instead of silently undoing it."""
+    with transaction.atomic():
+        before = audit.snapshot(task, TASK_FIELDS)
+        PDSATask.objects.filter(pk=task.pk).update(done=done, version=F("version") + 1)
+        task.refresh_from_db(fields=["done", "version"])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            instance=task,
+            project=task.cycle.project,
+            changes=audit.diff(before, audit.snapshot(task, TASK_FIELDS)),
+        )
 
 
 def remove_task(task: PDSATask, *, actor: Any) -> None:

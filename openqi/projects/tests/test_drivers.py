@@ -3,9 +3,12 @@ change them, and that every task works with plain forms)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
+from openqi.core.concurrency import EditConflict
 from openqi.core.models import AuditEvent
 from openqi.projects.models import ChangeIdea, Driver
 from openqi.projects.services import drivers as services
@@ -74,14 +77,18 @@ def test_one_change_idea_links_to_several_drivers(projects, world) -> None:  # t
     event = AuditEvent.objects.get(action="create", object_type="projects.changeidea")
     assert event.changes["drivers"] == [None, ["Access", "Engagement"]]
 
-    services.update_change_idea(idea, title="Text reminders", description="", drivers=[b], actor=world.lead)
+    services.update_change_idea(
+        idea, title="Text reminders", description="", drivers=[b], expected_version=1, actor=world.lead
+    )
     assert list(idea.drivers.all()) == [b]
     update = AuditEvent.objects.get(action="update", object_type="projects.changeidea")
     assert update.changes == {"drivers": [["Access", "Engagement"], ["Engagement"]]}
 
     other = DriverFactory(project=projects.private)
     with pytest.raises(ValueError):
-        services.update_change_idea(idea, title="x", description="", drivers=[other], actor=world.lead)
+        services.update_change_idea(
+            idea, title="x", description="", drivers=[other], expected_version=2, actor=world.lead
+        )
 
 
 def test_removing_a_primary_driver_removes_its_secondary_drivers_but_keeps_change_ideas(
@@ -207,7 +214,7 @@ def test_the_tree_is_built_with_plain_forms(projects, world) -> None:  # type: i
     idea = project.change_ideas.get()
     assert set(idea.drivers.all()) == {primary, secondary}
 
-    client.post(f"{base}/drivers/{secondary.pk}/rename/", {"title": "Reminders that work"})
+    client.post(f"{base}/drivers/{secondary.pk}/rename/", {"title": "Reminders that work", "version": 1})
     assert Driver.objects.get(pk=secondary.pk).title == "Reminders that work"
 
     confirm = client.get(f"{base}/drivers/{primary.pk}/remove/").content.decode()
@@ -239,3 +246,99 @@ def test_personal_data_in_a_change_idea_is_questioned_and_the_text_kept(projects
     assert "confirm_no_personal_data" in body
     assert "943 476 5919" in body  # redisplayed as typed, so nothing is lost
     assert not project.change_ideas.exists()
+
+
+# --- two people editing the same record -----------------------------------------------------------
+
+
+def conflict_shown(body: str) -> bool:
+    return EditConflict.message.split(":")[0] in body.replace("&#39;", "'")
+
+
+def version_in(body: str) -> int:
+    """The version the re-shown form carries in its hidden field."""
+    match = re.search(r'<input type="hidden" name="version" value="(\d+)"', body)
+    assert match, "the form carries no version"
+    return int(match.group(1))
+
+
+def test_a_rename_over_a_newer_rename_is_refused_and_the_text_kept(projects, world) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    driver = DriverFactory(project=project, title="Timely first appointment")
+    url = f"/projects/{project.pk}/drivers/{driver.pk}/rename/"
+    lead, partner = client_for(world.lead), client_for(world.partner)
+    assert version_in(partner.get(url).content.decode()) == 1  # the partner opens the form
+
+    assert lead.post(url, {"title": "Lead's name", "version": 1}).status_code == 302
+    response = partner.post(url, {"title": "Partner's name", "version": 1})
+    body = response.content.decode()
+    assert response.status_code == 200 and conflict_shown(body)
+    assert "Partner&#39;s name" in body  # the person's text, kept in the form
+    assert "Lead&#39;s name" in body  # and the saved name next to it
+    assert Driver.objects.get(pk=driver.pk).title == "Lead's name"
+    assert audit_rows(project, "update", "driver") == 1
+
+    # Having read the message, saving again (with the version the re-shown form carries) works.
+    again = partner.post(url, {"title": "Partner's name", "version": version_in(body)})
+    assert again.status_code == 302
+    saved = Driver.objects.get(pk=driver.pk)
+    assert saved.title == "Partner's name" and saved.version == 3
+
+
+def test_a_move_does_not_make_a_rename_conflict(projects, world) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    first, second = DriverFactory(project=project, title="a"), DriverFactory(project=project, title="b")
+    client = client_for(world.lead)
+    client.post(f"/projects/{project.pk}/drivers/{second.pk}/move/", {"direction": "up"})
+    response = client.post(f"/projects/{project.pk}/drivers/{first.pk}/rename/", {"title": "A", "version": 1})
+    assert response.status_code == 302
+    assert titles(project.drivers.filter(parent=None)) == ["b", "A"]
+
+
+def test_a_rename_without_a_version_is_refused(projects, world) -> None:  # type: ignore[no-untyped-def]
+    driver = DriverFactory(project=projects.shared, title="Access")
+    url = f"/projects/{projects.shared.pk}/drivers/{driver.pk}/rename/"
+    assert client_for(world.lead).post(url, {"title": "Changed"}).status_code == 200
+    assert Driver.objects.get(pk=driver.pk).title == "Access"
+
+
+def test_a_change_idea_edit_over_a_newer_edit_is_refused_and_the_text_kept(projects, world) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    access, engagement = (DriverFactory(project=project, title=t) for t in ("Access", "Engagement"))
+    idea = ChangeIdeaFactory(project=project, title="Text reminders", description="")
+    idea.drivers.set([access])
+    url = f"/projects/{project.pk}/change-ideas/{idea.pk}/edit/"
+    lead, partner = client_for(world.lead), client_for(world.partner)
+    assert version_in(partner.get(url).content.decode()) == 1
+
+    first = {"title": "Texts two days before", "description": "Lead's plan", "drivers": [access.pk]}
+    assert lead.post(url, {**first, "version": 1}).status_code == 302
+    theirs = {"title": "Phone calls instead", "description": "Partner's plan", "drivers": [engagement.pk]}
+    response = partner.post(url, {**theirs, "version": 1})
+    body = response.content.decode()
+    assert response.status_code == 200 and conflict_shown(body)
+    assert "Phone calls instead" in body and "Partner&#39;s plan" in body
+    assert "Texts two days before" in body  # the latest saved version, shown next to theirs
+    saved = ChangeIdea.objects.get(pk=idea.pk)
+    assert (saved.title, saved.description) == ("Texts two days before", "Lead's plan")
+    assert list(saved.drivers.all()) == [access]  # the links are not changed either
+
+    again = partner.post(url, {**theirs, "version": version_in(body)})
+    assert again.status_code == 302
+    saved = ChangeIdea.objects.get(pk=idea.pk)
+    assert (saved.title, saved.description) == ("Phone calls instead", "Partner's plan")
+    assert list(saved.drivers.all()) == [engagement]
+
+
+def test_the_change_idea_service_refuses_a_stale_version(projects, world) -> None:  # type: ignore[no-untyped-def]
+    idea = ChangeIdeaFactory(project=projects.shared, title="Text reminders")
+    services.update_change_idea(
+        idea, title="A", description="", drivers=[], expected_version=1, actor=world.lead
+    )
+    stale = ChangeIdea.objects.get(pk=idea.pk)
+    with pytest.raises(EditConflict):
+        services.update_change_idea(
+            stale, title="B", description="", drivers=[], expected_version=1, actor=world.partner
+        )
+    assert ChangeIdea.objects.get(pk=idea.pk).title == "A"
+    assert audit_rows(projects.shared, "update", "changeidea") == 1

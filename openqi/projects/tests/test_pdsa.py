@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
 
 from openqi.core.concurrency import EditConflict
 from openqi.core.models import AuditEvent
-from openqi.projects.models import PDSACycle, TeamRole
+from openqi.projects.models import PDSACycle, PDSATask, TeamRole
 from openqi.projects.presenters.pdsa import by_change_idea, ramps
 from openqi.projects.services import pdsa as services
 from openqi.projects.tests.factories import ChangeIdeaFactory, PDSACycleFactory, TeamMemberFactory
@@ -250,3 +251,74 @@ def test_a_cycle_of_another_project_is_not_found(projects, world) -> None:  # ty
     client = client_for(world.lead)
     assert client.get(f"/projects/{projects.shared.pk}/pdsa/{elsewhere.pk}/").status_code == 404
     assert client.get(f"/projects/{projects.shared.pk}/pdsa/{elsewhere.pk}/nonsense/").status_code == 404
+
+
+# --- two people editing the same task -------------------------------------------------------------
+
+
+def version_in(body: str) -> int:
+    """The version the re-shown form carries in its hidden field."""
+    match = re.search(r'<input type="hidden" name="version" value="(\d+)"', body)
+    assert match, "the form carries no version"
+    return int(match.group(1))
+
+
+def test_a_task_edit_over_a_newer_edit_is_refused_and_the_text_kept(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    cycle = PDSACycleFactory(project=project, change_idea=idea)
+    task = services.add_task(cycle, description="Draft the text", owner=None, due_on=None, actor=world.lead)
+    url = f"/projects/{project.pk}/pdsa/{cycle.pk}/tasks/{task.pk}/"
+    lead, partner = client_for(world.lead), client_for(world.partner)
+    assert version_in(partner.get(url).content.decode()) == 1  # the partner opens the form
+
+    assert lead.post(url, {"description": "Lead's wording", "version": 1}).status_code == 302
+    theirs = {"description": "Partner's wording", "owner": world.partner.pk, "due_on": "2025-06-02"}
+    response = partner.post(url, {**theirs, "version": 1})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert EditConflict.message.split(":")[0] in body.replace("&#39;", "'")
+    assert "Partner&#39;s wording" in body and 'value="2025-06-02"' in body  # their answers, kept
+    assert "Lead&#39;s wording" in body  # and the saved task next to them
+    saved = PDSATask.objects.get(pk=task.pk)
+    assert (saved.description, saved.owner, saved.due_on) == ("Lead's wording", None, None)
+    updates = AuditEvent.objects.filter(object_type="projects.pdsatask", action=AuditEvent.Action.UPDATE)
+    assert updates.count() == 1
+
+    # Having read the message, saving again (with the version the re-shown form carries) works.
+    again = partner.post(url, {**theirs, "version": version_in(body)})
+    assert again.status_code == 302
+    saved = PDSATask.objects.get(pk=task.pk)
+    assert (saved.description, saved.owner, saved.due_on) == (
+        "Partner's wording",
+        world.partner,
+        dt.date(2025, 6, 2),
+    )
+
+
+def test_ticking_a_task_done_is_not_undone_by_an_edit_opened_before(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    cycle = PDSACycleFactory(project=project, change_idea=idea)
+    task = services.add_task(cycle, description="Draft the text", owner=None, due_on=None, actor=world.lead)
+    base = f"/projects/{project.pk}/pdsa/{cycle.pk}/tasks/{task.pk}"
+    lead, partner = client_for(world.lead), client_for(world.partner)
+    opened = version_in(partner.get(f"{base}/").content.decode())
+    # The tick is not checked against a version...
+    assert lead.post(f"{base}/done/", {"done": "1"}).status_code == 302
+    # ...but an edit form opened before it (its "done" box unticked) no longer silently undoes it.
+    response = partner.post(f"{base}/", {"description": "Draft the text", "version": opened})
+    assert response.status_code == 200
+    assert PDSATask.objects.get(pk=task.pk).done
+
+
+def test_the_task_service_refuses_a_stale_version(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
+    cycle = PDSACycleFactory(project=projects.shared, change_idea=idea)
+    task = services.add_task(cycle, description="Draft", owner=None, due_on=None, actor=world.lead)
+    services.update_task(
+        task, description="A", owner=None, due_on=None, done=False, expected_version=1, actor=world.lead
+    )
+    stale = PDSATask.objects.get(pk=task.pk)
+    with pytest.raises(EditConflict):
+        services.update_task(
+            stale, description="B", owner=None, due_on=None, done=False, expected_version=1, actor=world.lead
+        )
+    assert PDSATask.objects.get(pk=task.pk).description == "A"

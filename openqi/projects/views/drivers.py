@@ -1,6 +1,7 @@
 """Driver diagram views: the diagram (read-only below EDIT level), its print view, and plain-form
 editing of drivers and change ideas. Every task works without JavaScript: moves and removals are POSTs,
-removals go through a confirmation page."""
+removals go through a confirmation page. A rename or edit over someone else's newer save is refused,
+with the person's text kept and the saved version shown."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from openqi.core.concurrency import EditConflict, accept_latest_version
 from openqi.projects.access import Level, project_for
-from openqi.projects.forms.drivers import ChangeIdeaForm, DriverForm
+from openqi.projects.forms.drivers import ChangeIdeaEditForm, ChangeIdeaForm, DriverForm, DriverRenameForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import ChangeIdea, Driver, Project
 from openqi.projects.presenters.drivers import diagram
@@ -74,14 +76,35 @@ def driver_add(request: HttpRequest, pk: int, parent_pk: int | None = None) -> H
 def driver_rename(request: HttpRequest, pk: int, driver_pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.EDIT)
     driver = _driver(project, driver_pk)
-    form = DriverForm(request.POST or None, initial={"title": driver.title}, **guard_kwargs(project))
+    form = DriverRenameForm(request.POST or None, driver=driver, **guard_kwargs(project))
+    latest: Driver | None = None
     if request.method == "POST" and form.is_valid():
-        services.rename_driver(driver, title=form.cleaned_data["title"], actor=request.user)
-        record_confirmation(form, actor=request.user, project=project, instance=driver)
-        messages.success(request, f"Driver renamed to \u2018{driver.title}\u2019.")
-        return redirect("projects:drivers", pk=project.pk)
+        try:
+            services.rename_driver(
+                driver,
+                title=form.cleaned_data["title"],
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            # Keep the person's text; show what is saved now and carry its version, so that saving
+            # again (having read both) replaces it.
+            form.add_error(None, exc.message)
+            latest = driver = _driver(project, driver_pk)
+            accept_latest_version(form, driver.version)
+        else:
+            record_confirmation(form, actor=request.user, project=project, instance=driver)
+            messages.success(request, f"Driver renamed to \u2018{driver.title}\u2019.")
+            return redirect("projects:drivers", pk=project.pk)
     return _render(
-        request, "driver_form.jinja", project, level, form=form, parent=driver.parent, driver=driver
+        request,
+        "driver_form.jinja",
+        project,
+        level,
+        form=form,
+        parent=driver.parent,
+        driver=driver,
+        latest=latest,
     )
 
 
@@ -144,24 +167,27 @@ def change_idea_add(request: HttpRequest, pk: int) -> HttpResponse:
 def change_idea_edit(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.EDIT)
     idea = _idea(project, idea_pk)
-    initial = {
-        "title": idea.title,
-        "description": idea.description,
-        "drivers": [d.pk for d in idea.drivers.all()],
-    }
-    form = ChangeIdeaForm(request.POST or None, initial=initial, project=project, **guard_kwargs(project))
+    form = ChangeIdeaEditForm(request.POST or None, idea=idea, project=project, **guard_kwargs(project))
+    latest: ChangeIdea | None = None
     if request.method == "POST" and form.is_valid():
-        services.update_change_idea(
-            idea,
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
-            drivers=form.cleaned_data["drivers"],
-            actor=request.user,
-        )
-        record_confirmation(form, actor=request.user, project=project, instance=idea)
-        messages.success(request, f"Change idea \u2018{idea.title}\u2019 saved.")
-        return redirect("projects:drivers", pk=project.pk)
-    return _render(request, "idea_form.jinja", project, level, form=form, idea=idea)
+        try:
+            services.update_change_idea(
+                idea,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                drivers=form.cleaned_data["drivers"],
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            form.add_error(None, exc.message)
+            latest = idea = _idea(project, idea_pk)
+            accept_latest_version(form, idea.version)
+        else:
+            record_confirmation(form, actor=request.user, project=project, instance=idea)
+            messages.success(request, f"Change idea \u2018{idea.title}\u2019 saved.")
+            return redirect("projects:drivers", pk=project.pk)
+    return _render(request, "idea_form.jinja", project, level, form=form, idea=idea, latest=latest)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from openqi.core.concurrency import EditConflict, accept_latest_version
 from openqi.projects.access import Level, project_for
-from openqi.projects.forms.pdsa import STAGE_FORMS, CycleStartForm, TaskForm
+from openqi.projects.forms.pdsa import STAGE_FORMS, CycleStartForm, TaskEditForm, TaskForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import PDSACycle, PDSATask, Project
 from openqi.projects.presenters import pdsa as presenters
@@ -165,26 +165,30 @@ def pdsa_task_edit(request: HttpRequest, pk: int, cycle_pk: int, task_pk: int) -
     project, level = project_for(request, pk, Level.EDIT)
     cycle = _cycle(project, cycle_pk)
     task = _task(cycle, task_pk)
-    initial = {
-        "description": task.description,
-        "owner": task.owner_id,
-        "due_on": task.due_on,
-        "done": task.done,
-    }
-    form = TaskForm(request.POST or None, initial=initial, project=project, **guard_kwargs(project))
+    form = TaskEditForm(request.POST or None, task=task, project=project, **guard_kwargs(project))
+    latest: PDSATask | None = None
     if request.method == "POST" and form.is_valid():
-        services.update_task(
-            task,
-            description=form.cleaned_data["description"],
-            owner=form.cleaned_data["owner"],
-            due_on=form.cleaned_data["due_on"],
-            done=form.cleaned_data["done"],
-            actor=request.user,
-        )
-        record_confirmation(form, actor=request.user, project=project, instance=task)
-        messages.success(request, f"Task \u2018{task.description}\u2019 saved.")
-        return redirect(f"{presenters.cycle_href(cycle)}#tasks")
-    return _render(request, "task_form.jinja", project, level, form=form, cycle=cycle, task=task)
+        try:
+            services.update_task(
+                task,
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+                done=form.cleaned_data["done"],
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            form.add_error(None, exc.message)
+            latest = task = _task(cycle, task_pk)
+            accept_latest_version(form, task.version)
+        else:
+            record_confirmation(form, actor=request.user, project=project, instance=task)
+            messages.success(request, f"Task \u2018{task.description}\u2019 saved.")
+            return redirect(f"{presenters.cycle_href(cycle)}#tasks")
+    return _render(
+        request, "task_form.jinja", project, level, form=form, cycle=cycle, task=task, latest=latest
+    )
 
 
 @require_POST
