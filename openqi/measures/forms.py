@@ -149,6 +149,15 @@ class DataRowForm(PersonalDataGuardMixin, forms.Form):
     numerator = forms.DecimalField(required=False, min_value=0, max_digits=18, decimal_places=6)
     denominator = forms.DecimalField(required=False, min_value=0, max_digits=18, decimal_places=6)
     comment = forms.CharField(required=False, max_length=500)
+    delete = forms.BooleanField(required=False)
+    # What the row held when the page was shown: only rows the person changed are saved, and a changed
+    # row is refused if someone else saved it since (services.DataConflict).
+    orig_value = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    orig_numerator = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    orig_denominator = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    orig_comment = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    VALUES = ("value", "numerator", "denominator", "comment")
 
     def __init__(self, *args: Any, has_denominator: bool, allow_above: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,13 +167,47 @@ class DataRowForm(PersonalDataGuardMixin, forms.Form):
     @property
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return all(data.get(n) in (None, "") for n in ("value", "numerator", "denominator", "comment"))
+        return all(data.get(n) in (None, "") for n in self.VALUES)
+
+    @property
+    def had_data(self) -> bool:
+        """Whether the row showed stored data when the page was rendered (bound or not)."""
+        if self.is_bound:
+            return any(str(self.data.get(self.add_prefix(f"orig_{n}"), "")).strip() for n in self.VALUES)
+        return any(self.initial.get(f"orig_{n}") not in (None, "") for n in self.VALUES)
+
+    def original(self) -> DataRow | None:
+        """What the person saw in this row (None: no data), in the shape it is stored."""
+        c = self.cleaned_data
+        if all(c.get(f"orig_{n}") in (None, "") for n in self.VALUES):
+            return None
+        return DataRow(
+            period=c["period"],
+            value=None if self.has_denominator else c.get("orig_value"),
+            numerator=c.get("orig_numerator") if self.has_denominator else None,
+            denominator=c.get("orig_denominator") if self.has_denominator else None,
+            comment=c.get("orig_comment") or "",
+        )
+
+    @property
+    def is_changed(self) -> bool:
+        if self.cleaned_data.get("delete"):
+            return self.original() is not None
+        if self.is_blank:
+            return False
+        return self.data_row() != self.original()
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         assert cleaned is not None
         when = cleaned.get("period")
         label = f"{when:%d %b %Y}" if isinstance(when, dt.date) else "this period"
+        if cleaned.get("delete"):
+            return cleaned
+        if self.is_blank and self.had_data:
+            first = "numerator" if self.has_denominator else "value"
+            self.add_error(first, f"To remove the data for {label}, tick Delete, or enter the data")
+            return cleaned
         if self.has_denominator:
             num, den = cleaned.get("numerator"), cleaned.get("denominator")
             if (num is None) != (den is None):

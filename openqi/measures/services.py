@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from openqi.core import audit
+from openqi.core.concurrency import EditConflict
 from openqi.core.models import AuditEvent
 from openqi.measures.dataio import DataRow, ImportPreview, parse_upload
 from openqi.measures.dataio.dates import normalise_period
@@ -103,6 +104,41 @@ def bump_data_version(measure: Measure) -> None:
     measure.refresh_from_db(fields=["data_version"])
 
 
+def _linked_projects(measure: Measure) -> list[Project]:
+    return list(Project.objects.filter(project_measures__measure=measure).select_related("organisation"))
+
+
+def record_for_every_project(
+    measure: Measure,
+    *,
+    by: Any,
+    action: str,
+    instance: Any,
+    changes: dict[str, Any],
+    project: Project | None = None,
+) -> None:
+    """A change to what a measure shows changes the chart of every project using it, so each project's
+    audit trail gets the event (`through_project` says which project it was made through)."""
+    projects = _linked_projects(measure)
+    if project is not None and all(p.pk != project.pk for p in projects):
+        projects.append(project)
+    if not projects:
+        audit.record(
+            actor=by, action=action, instance=instance, organisation=measure.organisation, changes=changes
+        )
+        return
+    for each in projects:
+        extra = {} if project is None or each.pk == project.pk else {"through_project": project.title}
+        audit.record(
+            actor=by,
+            action=action,
+            instance=instance,
+            organisation=measure.organisation,
+            project=each,
+            changes={**changes, **extra},
+        )
+
+
 # --- definitions --------------------------------------------------------------------------------------
 
 
@@ -166,11 +202,11 @@ def update_definition(
             setattr(measure, name, value)
         measure.save_versioned(expected_version)
         after = audit.snapshot(measure, DEFINITION_FIELDS)
-        audit.record(
-            actor=by,
+        record_for_every_project(
+            measure,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=measure,
-            organisation=measure.organisation,
             project=project,
             changes=audit.diff(before, after),
         )
@@ -207,15 +243,34 @@ def update_links(
 # --- data ---------------------------------------------------------------------------------------------
 
 
+# An audit event lists each changed period's values before and after, up to this many periods.
+AUDIT_PERIODS = 200
+
+
 @dataclass(frozen=True)
 class SaveResult:
     created: int
     updated: int
     unchanged: int
+    deleted: int = 0
 
     @property
     def changed(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.deleted
+
+
+class DataConflict(EditConflict):
+    """Someone else saved (or deleted) these periods after the person opened the grid; nothing was saved.
+    `conflicts` pairs each period with what is stored now (None: no data)."""
+
+    message = (
+        "Someone else changed this data while you were editing it. Nothing has been saved: your values "
+        "are kept below. Check the values now saved, then save again to replace them with yours."
+    )
+
+    def __init__(self, conflicts: list[tuple[dt.date, DataPoint | None]]) -> None:
+        super().__init__()
+        self.conflicts = conflicts
 
 
 def _same(point: DataPoint, row: DataRow) -> bool:
@@ -227,6 +282,22 @@ def _same(point: DataPoint, row: DataRow) -> bool:
     )
 
 
+def _as_stored(point: DataPoint | None) -> dict[str, str] | None:
+    if point is None:
+        return None
+    values: dict[str, Decimal | str | None] = {
+        "value": point.value,
+        "numerator": point.numerator,
+        "denominator": point.denominator,
+        "comment": point.comment,
+    }
+    return {
+        k: format(v.normalize(), "f") if isinstance(v, Decimal) else str(v)
+        for k, v in values.items()
+        if v not in (None, "")
+    }
+
+
 def save_rows(
     measure: Measure,
     rows: Sequence[DataRow],
@@ -234,54 +305,88 @@ def save_rows(
     by: Any,
     project: Project | None = None,
     source: str = "grid",
+    originals: Mapping[dt.date, DataRow | None] | None = None,
+    deletes: Sequence[dt.date] = (),
 ) -> SaveResult:
-    """Create or update one point per row, all or nothing. `data_version` moves only if a value did."""
+    """Create or update one point per row and delete the `deletes` periods, all or nothing.
+
+    `originals` (the grid's) holds, per period, what the person saw when they opened the page (None: no
+    data). If what is stored now differs for any of those periods, someone else saved it in between:
+    DataConflict, and nothing is saved. `data_version` moves only if something changed."""
     periods = [normalise_period(r.period, measure.frequency) for r in rows]
+    gone = [normalise_period(d, measure.frequency) for d in deletes]
+    seen = {normalise_period(d, measure.frequency): row for d, row in (originals or {}).items()}
     with transaction.atomic():
-        existing = {p.period: p for p in measure.points.filter(period__in=periods).select_for_update()}
+        existing = {
+            p.period: p for p in measure.points.filter(period__in=[*periods, *gone]).select_for_update()
+        }
+        conflicts = []
+        for period, original in sorted(seen.items()):
+            point = existing.get(period)
+            if (point is None) != (original is None) or (
+                point is not None and original is not None and not _same(point, original)
+            ):
+                conflicts.append((period, point))
+        if conflicts:
+            raise DataConflict(conflicts)
         created = updated = unchanged = 0
         now = timezone.now()
         new_points: list[DataPoint] = []
         changed_points: list[DataPoint] = []
+        history: dict[dt.date, dict[str, Any]] = {}
         for period, row in zip(periods, rows, strict=True):
             point = existing.get(period)
             if point is None:
-                new_points.append(
-                    DataPoint(
-                        measure=measure,
-                        period=period,
-                        value=row.value,
-                        numerator=row.numerator,
-                        denominator=row.denominator,
-                        comment=row.comment,
-                        updated_by=by,
-                        updated_at=now,
-                    )
+                point = DataPoint(
+                    measure=measure,
+                    period=period,
+                    value=row.value,
+                    numerator=row.numerator,
+                    denominator=row.denominator,
+                    comment=row.comment,
+                    updated_by=by,
+                    updated_at=now,
                 )
+                new_points.append(point)
+                history[period] = {"before": None, "after": _as_stored(point)}
                 created += 1
             elif _same(point, row):
                 unchanged += 1
             else:
+                before = _as_stored(point)
                 point.value, point.numerator, point.denominator = row.value, row.numerator, row.denominator
                 point.comment, point.updated_by, point.updated_at = row.comment, by, now
                 changed_points.append(point)
+                history[period] = {"before": before, "after": _as_stored(point)}
                 updated += 1
+        removed = [existing[d] for d in gone if d in existing]
+        for point in removed:
+            history[point.period] = {"before": _as_stored(point), "after": None}
         DataPoint.objects.bulk_create(new_points)
         DataPoint.objects.bulk_update(
             changed_points, ["value", "numerator", "denominator", "comment", "updated_by", "updated_at"]
         )
-        result = SaveResult(created, updated, unchanged)
+        DataPoint.objects.filter(pk__in=[p.pk for p in removed]).delete()
+        result = SaveResult(created, updated, unchanged, len(removed))
         if result.changed:
             bump_data_version(measure)
-            audit.record(
-                actor=by,
+            listed = sorted(history)[:AUDIT_PERIODS]
+            record_for_every_project(
+                measure,
+                by=by,
                 action=AuditEvent.Action.UPDATE,
                 instance=measure,
-                organisation=measure.organisation,
                 project=project,
                 changes={
-                    "data": {"source": source, "created": created, "updated": updated},
-                    "periods": [str(p) for p in sorted(periods)][:50],
+                    "data": {
+                        "source": source,
+                        "created": created,
+                        "updated": updated,
+                        "deleted": len(removed),
+                    },
+                    "periods_changed": len(history),
+                    "periods_not_listed": len(history) - len(listed),
+                    "periods": {str(p): history[p] for p in listed},
                 },
             )
     return result
@@ -290,13 +395,13 @@ def save_rows(
 def delete_point(point: DataPoint, *, by: Any, project: Project | None = None) -> None:
     with transaction.atomic():
         measure = point.measure
-        audit.record(
-            actor=by,
+        record_for_every_project(
+            measure,
+            by=by,
             action=AuditEvent.Action.DELETE,
             instance=point,
-            organisation=measure.organisation,
             project=project,
-            changes={"period": str(point.period)},
+            changes={"period": str(point.period), "before": _as_stored(point)},
         )
         point.delete()
         bump_data_version(measure)
@@ -369,11 +474,11 @@ def add_limit_change(
             measure=measure, kind=kind, period=period, reason=reason, created_by=by
         )
         bump_data_version(measure)
-        audit.record(
-            actor=by,
+        record_for_every_project(
+            measure,
+            by=by,
             action=AuditEvent.Action.CREATE,
             instance=change,
-            organisation=measure.organisation,
             project=project,
             changes={"kind": kind, "period": str(period), "reason": reason},
         )
@@ -383,11 +488,11 @@ def add_limit_change(
 def remove_limit_change(change: LimitChange, *, by: Any, project: Project | None = None) -> None:
     with transaction.atomic():
         measure = change.measure
-        audit.record(
-            actor=by,
+        record_for_every_project(
+            measure,
+            by=by,
             action=AuditEvent.Action.DELETE,
             instance=change,
-            organisation=measure.organisation,
             project=project,
             changes={"kind": change.kind, "period": str(change.period)},
         )
@@ -403,11 +508,11 @@ def set_exclusion(
         point.exclude_reason = reason if excluded else ""
         point.save(update_fields=["excluded", "exclude_reason"])
         bump_data_version(point.measure)
-        audit.record(
-            actor=by,
+        record_for_every_project(
+            point.measure,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=point,
-            organisation=point.measure.organisation,
             project=project,
             changes={"excluded": excluded, "reason": reason},
         )

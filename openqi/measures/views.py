@@ -316,41 +316,44 @@ def data_entry(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
         **guard_kwargs(project),
     }
     initial_rows: list[tuple[dict[str, Any], bool]] = [
-        (
-            {
-                "period": p.period,
-                "value": decimal_text(p.value),
-                "numerator": decimal_text(p.numerator),
-                "denominator": decimal_text(p.denominator),
-                "comment": p.comment,
-            },
-            False,
-        )
-        for p in points
+        ({"period": p.period, **_stored_fields(p)}, False) for p in points
     ] + [({"period": d}, True) for d in blank]
+    data_version = measure.data_version
+    conflict_errors: list[tuple[str, str]] = []
     if request.method == "POST":
         count = min(int(request.POST.get("rows", "0") or 0), 400)
         forms_ = [DataRowForm(request.POST, prefix=f"row-{i}", **kwargs) for i in range(count)]
-        valid = all(f.is_valid() for f in forms_)
+        # Every row is validated (not just up to the first bad one), so every problem is shown.
+        valid = sum(not f.is_valid() for f in forms_) == 0
         if valid:
-            rows: list[DataRow] = [f.data_row() for f in forms_ if not f.is_blank]
-            result = services.save_rows(measure, rows, by=request.user, project=project, source="grid")
-            for f in forms_:
-                if f.personal_data_confirmed:
-                    record_confirmation(f, actor=request.user, project=project, instance=measure)
-            if result.changed:
-                messages.success(
-                    request,
-                    f"Saved {result.changed} {'period' if result.changed == 1 else 'periods'} of data.",
+            # Only the rows the person changed are saved, each checked against what they saw.
+            changed = [f for f in forms_ if f.is_changed]
+            try:
+                result = services.save_rows(
+                    measure,
+                    [f.data_row() for f in changed if not f.cleaned_data["delete"]],
+                    deletes=[f.cleaned_data["period"] for f in changed if f.cleaned_data["delete"]],
+                    originals={f.cleaned_data["period"]: f.original() for f in changed},
+                    by=request.user,
+                    project=project,
+                    source="grid",
                 )
+            except services.DataConflict as exc:
+                forms_, conflict_errors = _after_conflict(request, measure, forms_, exc, kwargs)
+                measure.refresh_from_db(fields=["data_version"])
+                data_version = measure.data_version
             else:
-                messages.info(request, "Nothing changed: no data was saved.")
-            return redirect("measures:detail", pk=project.pk, pm=link.pk)
+                for f in changed:
+                    if f.personal_data_confirmed:
+                        record_confirmation(f, actor=request.user, project=project, instance=measure)
+                seen = request.POST.get("data_version", "")
+                _report_saved(request, result, others=seen.isdigit() and int(seen) != data_version)
+                return redirect("measures:detail", pk=project.pk, pm=link.pk)
         grid = [
             presenters.GridRow(
                 f,
                 describe_period(f.cleaned_data.get("period") or _posted_period(f), measure.frequency),
-                False,
+                not f.had_data,
             )
             for f in forms_
         ]
@@ -363,14 +366,94 @@ def data_entry(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
             )
             for i, (init, is_new) in enumerate(initial_rows)
         ]
-    errors = [
-        (f"{row.form.prefix}-{name}", str(e))
+    first = "numerator" if measure.has_denominator else "value"
+    errors = conflict_errors + [
+        (f"{row.form.prefix}-{first if name == '__all__' else name}", str(e))
         for row in grid
         if row.form.is_bound
         for name, es in row.form.errors.items()
         for e in es
+        if (name, str(e)) not in {("__all__", m) for _a, m in conflict_errors}
     ]
-    return render(request, "measures/data.jinja", _ctx(project, level, link, grid=grid, grid_errors=errors))
+    return render(
+        request,
+        "measures/data.jinja",
+        _ctx(project, level, link, grid=grid, grid_errors=errors, data_version=data_version),
+    )
+
+
+def _stored_fields(point: DataPoint | None) -> dict[str, str]:
+    """A stored point as the grid shows it, and as the hidden record of what the person saw."""
+    shown = {
+        "value": decimal_text(point.value) if point else "",
+        "numerator": decimal_text(point.numerator) if point else "",
+        "denominator": decimal_text(point.denominator) if point else "",
+        "comment": point.comment if point else "",
+    }
+    return {**shown, **{f"orig_{k}": v for k, v in shown.items()}}
+
+
+def _describe_point(measure: Measure, point: DataPoint | None) -> str:
+    if point is None:
+        return "no data (it was deleted)"
+    if measure.has_denominator:
+        text = f"{decimal_text(point.numerator)} out of {decimal_text(point.denominator)}"
+    else:
+        text = decimal_text(point.value)
+    return f"{text} with the comment \u2018{point.comment}\u2019" if point.comment else text
+
+
+def _after_conflict(
+    request: HttpRequest,
+    measure: Measure,
+    forms_: list[DataRowForm],
+    exc: services.DataConflict,
+    kwargs: dict[str, Any],
+) -> tuple[list[DataRowForm], list[tuple[str, str]]]:
+    """Nothing was saved. The grid is shown again: rows the person changed keep what they typed, and
+    every row's record of what was seen becomes what is saved now, so saving again (having read the
+    message) replaces the other person's values deliberately. Rows the person did not change show the
+    values now saved."""
+    saved = {
+        p.period: p for p in measure.points.filter(period__in=[f.cleaned_data["period"] for f in forms_])
+    }
+    conflicted = dict(exc.conflicts)
+    data = request.POST.copy()
+    for f in forms_:
+        stored = _stored_fields(saved.get(f.cleaned_data["period"]))
+        keep_typed = f.is_changed
+        for name, text in stored.items():
+            if name.startswith("orig_") or not keep_typed:
+                data[f.add_prefix(name)] = text
+    rebuilt = [DataRowForm(data, prefix=f.prefix, **kwargs) for f in forms_]
+    errors: list[tuple[str, str]] = [("", exc.message)]
+    first = "numerator" if measure.has_denominator else "value"
+    for f in rebuilt:
+        f.is_valid()
+        period = f.cleaned_data.get("period")
+        if period in conflicted:
+            message = (
+                f"{describe_period(period, measure.frequency)}: someone else saved this period while you "
+                f"were editing. It now says {_describe_point(measure, conflicted[period])}. Your value is "
+                "kept below."
+            )
+            f.add_error(None, message)
+            errors.append((f"{f.prefix}-{first}", message))
+    return rebuilt, errors
+
+
+def _report_saved(request: HttpRequest, result: services.SaveResult, *, others: bool) -> None:
+    """`others`: the measure's data changed between opening the grid and saving (in rows this person
+    did not change, or their save would have been refused), so the chart may hold more than they typed."""
+    if not result.changed:
+        messages.info(request, "Nothing changed: no data was saved.")
+        return
+    done = f"Saved {result.changed} {'period' if result.changed == 1 else 'periods'} of data."
+    if result.deleted:
+        done += f" Deleted {result.deleted}."
+    if others:
+        done += " Someone else also changed this measure's data while you had the page open: check the chart."
+    messages.success(request, done)
 
 
 def _posted_period(form: DataRowForm) -> dt.date:

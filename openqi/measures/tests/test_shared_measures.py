@@ -80,3 +80,28 @@ def test_writes_to_a_shared_measure_need_edit_on_every_project(world, projects, 
     # The project lead has EDIT on both; the organisation's QI team admin may change it too.
     assert _client(world.lead).get(base + "data/").status_code == 200
     assert _client(world.admin).get(base + "data/").status_code == 200
+
+
+def test_a_change_to_a_shared_measure_is_in_every_projects_audit_trail(world, projects, secret) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from openqi.core.models import AuditEvent
+    from openqi.measures import services
+
+    ProjectMeasureFactory(project=projects.shared, measure=secret.measure)
+    services.add_limit_change(
+        secret.measure, kind="freeze", period=dt.date(2025, 1, 13), reason="Baseline", by=world.lead,
+        project=projects.shared,
+    )  # fmt: skip
+    point = secret.measure.points.first()
+    services.set_exclusion(point, excluded=True, reason="Outage", by=world.lead, project=projects.shared)
+    services.update_definition(
+        secret.measure,
+        changes={"unit": "per cent"},
+        expected_version=1,
+        by=world.lead,
+        project=secret.project,
+    )
+    for object_type in ("measures.limitchange", "measures.datapoint", "measures.measure"):
+        events = AuditEvent.objects.filter(object_type=object_type)
+        assert {e.project_id for e in events} == {projects.shared.pk, secret.project_id}, object_type
