@@ -145,3 +145,20 @@ def test_the_coach_exports_the_chart_and_the_data(journey: Journey, world, proje
     assert sheet.max_row == 25
     assert Decimal(str(sheet.cell(row=2, column=2).value)) == 40
     assert Measure.objects.get(pk=link.measure_id).points.count() == 24
+
+
+def test_a_partner_deletes_a_wrong_data_point(journey: Journey, world, projects) -> None:  # type: ignore[no-untyped-def]
+    link = given_a_measure(projects.shared, name="Same-day assessments", frequency="daily", target_value=None)
+    add_points(link.measure, [(5, 12), (50, 12), (7, 12)])
+    given_i_am_signed_in_as(journey, world.partner.email)
+    when_i_open_the_measure(journey, link)
+    journey.follow("Enter data")
+    journey.fill("Start the empty rows from", MONDAY.isoformat())
+    journey.press("Show these periods")
+    # When they tick Delete for the day with the wrong numbers and save
+    journey.page.get_by_label("Delete the data for 7 January 2025", exact=True).check()
+    journey.press("Save data")
+    # Then only that day is gone
+    assert "Deleted 1" in journey.text
+    periods = list(DataPoint.objects.filter(measure=link.measure).values_list("period", flat=True))
+    assert periods == [MONDAY, MONDAY + dt.timedelta(days=2)]
