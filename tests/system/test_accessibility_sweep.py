@@ -1,0 +1,173 @@
+"""An accessibility and robustness sweep: sign in as each demo persona, crawl every page reachable by
+following links (GET only), and check each page loads, passes axe (WCAG 2.x A/AA) and has one <h1> and
+a "… – OpenQI" title. Problems are collected across the whole crawl and reported together."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.core.management import call_command
+from playwright.sync_api import ConsoleMessage, Error
+
+from openqi.accounts.models import User
+from openqi.projects.access import visible_projects
+from openqi.projects.models import Project, Visibility
+from tests.system.conftest import Journey, _axe
+from tests.system.steps import given_i_am_signed_in_as
+
+LEAD = "practitioner@northshire.nhs.uk"
+PARTNER = "sam.taylor.partner@example.com"
+QI_ADMIN = "qi.admin@northshire.nhs.uk"
+ORGANISATION = "/organisation/northshire/"
+
+# The same rules as Journey.check_accessibility.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+NOT_PAGES = (".png", ".svg", ".csv", ".xlsx", ".pdf", ".json")
+NOT_CRAWLED = ("/accounts/logout", "/django-admin/", "/assets/", "/static/")
+TITLE_END = "– OpenQI"
+# NHS.UK frontend's CSS asks for Frutiger from assets.nhs.uk; the Content Security Policy blocks it on purpose
+# and pages fall back to Arial (docs/adr/0002). Any other console error is a problem.
+KNOWN_BLOCKED_FONTS = "Loading the font 'https://assets.nhs.uk/fonts/"
+
+
+@dataclass
+class Sweep:
+    visited: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    # Script errors and console errors (a blocked script or style, a missing asset) on the current page.
+    errors: list[str] = field(default_factory=list)
+
+    def on_page_error(self, error: Error) -> None:
+        self.errors.append(f"script error: {error}")
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and KNOWN_BLOCKED_FONTS not in message.text:
+            self.errors.append(f"console error: {message.text}")
+
+    def merge(self, other: Sweep) -> None:
+        self.visited += other.visited
+        self.problems += other.problems
+
+    def report(self) -> str:
+        return f"{len(self.problems)} problems on {len(self.visited)} pages:\n" + "\n\n".join(self.problems)
+
+
+def _crawlable(href: str) -> bool:
+    path = urlsplit(href).path
+    return (
+        href.startswith("/")
+        and not href.startswith("//")
+        and not path.startswith(NOT_CRAWLED)
+        and not path.lower().endswith(NOT_PAGES)
+        and "/story/attachments/" not in path
+    )
+
+
+def _check_page(journey: Journey, url: str, sweep: Sweep) -> list[str]:
+    """Visit one page; record what is wrong with it; return the hrefs of its links."""
+    page = journey.page
+    sweep.errors.clear()
+    response = page.goto(journey.base_url + url, wait_until="load")
+    sweep.visited.append(url)
+    status = response.status if response is not None else None
+    if status != 200:
+        sweep.problems.append(f"{url}: HTTP {status}")
+    results = _axe.run(page, options=AXE_OPTIONS)
+    if results.violations_count:
+        sweep.problems.append(f"{url}: axe\n{results.generate_report()}")
+    headings = page.locator("h1").count()
+    if headings != 1:
+        sweep.problems.append(f"{url}: {headings} <h1> elements, not one")
+    title = page.title().strip()
+    if not title.endswith(TITLE_END) or not title.removesuffix(TITLE_END).strip():
+        sweep.problems.append(f"{url}: title {title!r} does not end in {TITLE_END!r}")
+    if sweep.errors:
+        sweep.problems.append(f"{url}: browser errors\n" + "\n".join(sweep.errors))
+    return page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+
+
+def _address(href: str) -> str:
+    """The page a link shows: its path and query, less any fragment or `page` (pages of one list)."""
+    parts = urlsplit(href)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"])
+    return f"{parts.path}?{query}" if query else parts.path
+
+
+def _shape(address: str) -> str:
+    """/projects/1/story/12/edit/ -> /projects/#/story/#/edit/ (and ?follows=5 -> ?follows=#): pages of
+    one kind share a shape."""
+    return re.sub(r"(?<=[/=])\d+(?=[/&]|$)", "#", address)
+
+
+def crawl(journey: Journey, starts: list[str], limit: int, within: str = "/") -> Sweep:
+    """Breadth-first from `starts`, each distinct page once, at most `limit` pages. A page of a kind not
+    yet queued goes ahead of another of a kind already queued (the thirteenth story entry's edit page),
+    so the limit cuts repeats, not kinds of page."""
+    sweep = Sweep()
+    seen: set[str] = set()
+    shapes: set[str] = set()
+    new_kinds: deque[str] = deque()
+    repeats: deque[str] = deque()
+
+    def enqueue(href: str) -> None:
+        address = _address(href)
+        if _crawlable(href) and address.startswith(within) and address not in seen:
+            seen.add(address)
+            (repeats if _shape(address) in shapes else new_kinds).append(address)
+            shapes.add(_shape(address))
+
+    for start in starts:
+        enqueue(start)
+    journey.page.on("pageerror", sweep.on_page_error)
+    journey.page.on("console", sweep.on_console)
+    while (new_kinds or repeats) and len(sweep.visited) < limit:
+        for href in _check_page(journey, (new_kinds or repeats).popleft(), sweep):
+            enqueue(href)
+    journey.page.remove_listener("pageerror", sweep.on_page_error)
+    journey.page.remove_listener("console", sweep.on_console)
+    return sweep
+
+
+def _public_projects() -> list[int]:
+    public = Project.objects.filter(visibility=Visibility.PUBLIC).order_by("pk")
+    return list(public.values_list("pk", flat=True))
+
+
+def _overviews(email: str) -> list[str]:
+    user = User.objects.get_by_email(email)
+    return [f"/projects/{pk}/" for pk in visible_projects(user).order_by("pk").values_list("pk", flat=True)]
+
+
+def test_every_page_a_project_lead_can_reach_is_accessible(journey: Journey) -> None:
+    # Given the full demo, and the talking-therapies project lead signed in
+    call_command("seed_demo", verbosity=0)
+    given_i_am_signed_in_as(journey, LEAD)
+    # When they follow every link from the home page, the projects list and each project they can see
+    sweep = crawl(journey, ["/", "/projects/", *_overviews(LEAD)], limit=150)
+    # And, signed out, anyone opens the public page of each public project (the demo may have none)
+    journey.page.context.clear_cookies()
+    public = [f"/public/projects/{pk}/" for pk in _public_projects()]
+    sweep.merge(crawl(journey, public, limit=len(public), within="/public/"))
+    # Then every page loads without script errors, passes axe and is titled with one main heading
+    assert len(sweep.visited) > 40, sweep.visited
+    assert not sweep.problems, sweep.report()
+
+
+def test_every_page_a_service_user_partner_can_reach_is_accessible(journey: Journey) -> None:
+    call_command("seed_demo", verbosity=0)
+    given_i_am_signed_in_as(journey, PARTNER)
+    sweep = crawl(journey, ["/", "/projects/mine/", *_overviews(PARTNER)], limit=60)
+    assert len(sweep.visited) > 10, sweep.visited
+    assert not sweep.problems, sweep.report()
+
+
+def test_every_organisation_admin_page_is_accessible(journey: Journey) -> None:
+    call_command("seed_demo", verbosity=0)
+    given_i_am_signed_in_as(journey, QI_ADMIN)
+    starts = ["/organisation/", *(f"{ORGANISATION}{page}/" for page in ("people", "structure", "settings"))]
+    sweep = crawl(journey, starts, limit=60, within="/organisation/")
+    assert len(sweep.visited) > 5, sweep.visited
+    assert not sweep.problems, sweep.report()
