@@ -153,3 +153,8 @@ def set_progress_score(
         },
     )
     return change
+
+
+def current_version(project: Project) -> int:
+    """The version now saved, for a form re-shown after a conflict."""
+    return Project.objects.values_list("version", flat=True).get(pk=project.pk)

@@ -168,7 +168,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
-            accept_latest_version(form, Project.objects.get(pk=project.pk).version)
+            accept_latest_version(form, services.current_version(project))
         else:
             record_confirmation(form, actor=request.user, project=project, instance=project)
             messages.success(request, "Project record saved.")
@@ -194,7 +194,7 @@ def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except (EditConflict, services.LifecycleError) as problem:
             form.add_error(None, getattr(problem, "message", str(problem)))
-            accept_latest_version(form, Project.objects.get(pk=project.pk).version)
+            accept_latest_version(form, services.current_version(project))
         else:
             record_confirmation(form, actor=request.user, project=project, instance=project)
             messages.success(request, f"The project is now {project.get_lifecycle_display().lower()}.")
@@ -226,7 +226,7 @@ def progress_score(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             form.add_error(None, conflict.message)
-            accept_latest_version(form, Project.objects.get(pk=project.pk).version)
+            accept_latest_version(form, services.current_version(project))
         else:
             record_confirmation(form, actor=request.user, project=project, instance=change)
             messages.success(request, f"Progress score recorded: {project.progress_label}.")
