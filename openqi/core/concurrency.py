@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.db.models import signals
 from django.http import QueryDict
 
 
@@ -35,12 +36,26 @@ class VersionedModel(models.Model):
         fields = update_fields or [
             f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name != "version"
         ]
-        values: dict[str, Any] = {name: getattr(self, name) for name in fields}
+        # pre_save() gives auto_now fields (updated_at) their new value, as Model.save() would.
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        values: dict[str, Any] = {
+            name: by_attname[name].pre_save(self, add=False) if name in by_attname else getattr(self, name)
+            for name in fields
+        }
         values["version"] = expected_version + 1
         updated = model._base_manager.filter(pk=self.pk, version=expected_version).update(**values)
         if not updated:
             raise EditConflict()
         self.version = expected_version + 1
+        # A versioned save is still a save: receivers (the search index) hear of it as of Model.save().
+        signals.post_save.send(
+            sender=model,
+            instance=self,
+            created=False,
+            update_fields=frozenset(fields),
+            raw=False,
+            using=self._state.db,
+        )
 
 
 class VersionField(forms.IntegerField):

@@ -10,7 +10,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # The search document is derived data, so it follows every save of a project or story entry
-        # wherever that save happens (unlike the audit trail, which services write explicitly).
+        # wherever that save happens, versioned saves included (unlike the audit trail, which services
+        # write explicitly).
         # Receivers are local functions: weak=False, or they would be garbage-collected.
         from django.db.models.signals import post_delete, post_save
 

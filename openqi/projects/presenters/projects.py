@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -132,14 +131,6 @@ def _dates(project: Project) -> str:
     return f"Start {start}; expected end {end}"
 
 
-def score_levels() -> list[dict[str, str]]:
-    """Each level's label and meaning, shown where the score is set."""
-    return [
-        {"score": str(k), "label": label, "meaning": meaning}
-        for k, (label, meaning) in PROGRESS_LEVELS.items()
-    ]
-
-
 @dataclass
 class PublicPage:
     """What the no-sign-in page may show: the record, and only the names members agreed to show."""
@@ -164,10 +155,3 @@ def score_choices_with_hints() -> list[dict[str, Any]]:
         {"value": str(k), "text": f"{k} – {label}", "hint": {"text": meaning}}
         for k, (label, meaning) in PROGRESS_LEVELS.items()
     ]
-
-
-def decimal_or_none(value: str) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except Exception:
-        return None

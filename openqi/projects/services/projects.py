@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from openqi.core import audit
 from openqi.organisations.models import Organisation
-from openqi.projects import search
 from openqi.projects.models import (
     LIFECYCLE_NEXT,
     Lifecycle,
@@ -79,8 +78,6 @@ def update_project(project: Project, *, data: dict[str, Any], expected_version: 
     changes = audit.diff(before, after)
     if changes:
         audit.record(actor=by, action="update", instance=project, project=project, changes=changes)
-    # save_versioned() updates through a queryset, which sends no post_save: re-index here.
-    search.index_project(project)
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 
 from openqi.core import audit
 from openqi.core.models import AuditEvent
-from openqi.projects import search
 from openqi.projects.forms.story import AttachmentKind, clean_file_name
 from openqi.projects.models import Project, StoryAttachment, StoryEntry
 
@@ -86,8 +85,6 @@ def add_entry(project: Project, change: EntryChange, *, by: Any) -> StoryEntry:
         project=project,
         changes=audit.diff({}, {k: v for k, v in after.items() if v not in ("", [], None)}),
     )
-    # Project search covers the story log, so it is reindexed with the change.
-    search.index_project(project)
     return entry
 
 
@@ -111,7 +108,6 @@ def edit_entry(entry: StoryEntry, change: EntryChange, *, expected_version: int,
         audit.record(
             actor=by, action=AuditEvent.Action.UPDATE, instance=entry, project=entry.project, changes=changes
         )
-    search.index_project(entry.project)
     return entry
 
 
@@ -130,7 +126,6 @@ def delete_entry(entry: StoryEntry, *, by: Any) -> None:
         changes={k: [v, None] for k, v in before.items() if v not in ("", [], None)},
     )
     entry.delete()
-    search.index_project(project)
 
 
 def audit_events_for(project: Project) -> QuerySet[AuditEvent]:

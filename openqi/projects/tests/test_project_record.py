@@ -331,3 +331,14 @@ def test_a_closing_reason_is_checked_for_personal_data(world, projects) -> None:
     assert "NHS number" in text and reason in text
     project.refresh_from_db()
     assert project.lifecycle == Lifecycle.IDEA
+
+
+def test_a_versioned_edit_refreshes_search_and_updated_at(world, projects) -> None:  # type: ignore[no-untyped-def]
+    project = projects.shared
+    stamped = project.updated_at
+    services.update_project(
+        project, data={"title": "Kingfisher reminders"}, expected_version=project.version, by=world.lead
+    )
+    project.refresh_from_db()
+    assert project.updated_at > stamped
+    assert list(search.search(Project.objects.all(), "Kingfisher")) == [project]
