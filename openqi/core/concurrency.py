@@ -69,10 +69,11 @@ class VersionField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
-def accept_latest_version(form: forms.BaseForm, current_version: int) -> None:
-    """After a conflict, the re-shown form keeps the person's text but carries the version now saved, so
-    that saving again (having read the message and the latest version) is an informed choice that
-    succeeds, instead of a loop of refusals that only a reload (losing the text) would end."""
+def show_conflict(form: forms.BaseForm, current_version: int) -> None:
+    """Tell the person someone else saved first, keeping their text. The re-shown form carries the version
+    now saved, so that saving again (having read the message and the latest version) is an informed
+    choice that succeeds, instead of a loop of refusals that only a reload (losing the text) would end."""
+    form.add_error(None, EditConflict.message)
     data = cast(QueryDict, form.data).copy()  # a POSTed form's data is a QueryDict
     data[form.add_prefix("version")] = str(current_version)
     form.data = data

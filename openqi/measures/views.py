@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from openqi.core.concurrency import EditConflict, accept_latest_version
+from openqi.core.concurrency import EditConflict, show_conflict
 from openqi.core.scoping import scope_for
 from openqi.measures import charting, presenters, services
 from openqi.measures.dataio import DataRow, write_csv, write_xlsx
@@ -236,12 +236,11 @@ def edit(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
                 by=request.user,
                 project=project,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
+        except EditConflict:
             saved = scope_for(request.user).get_or_404(Measure, pk=measure.pk)
             # Saving again, having read the message, is a deliberate choice: the form now carries the
             # version saved, and the page shows what it says next to what the person typed.
-            accept_latest_version(form, saved.version)
+            show_conflict(form, saved.version)
             latest = _latest_definition(form, saved)
             link.measure = saved  # the page's heading shows the saved name, not the one typed
         else:

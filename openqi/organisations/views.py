@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict
+from openqi.core.concurrency import EditConflict, show_conflict
 from openqi.core.scoping import scope_for
 from openqi.organisations import services
 from openqi.organisations.forms import (
@@ -99,8 +99,8 @@ def member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
+        except EditConflict:
+            show_conflict(form, scope.get_or_404(Membership, pk=membership.pk).version)
         else:
             messages.success(request, f"Saved {membership.user.display_name}.")
             return redirect("organisations:people", slug=organisation.slug)
@@ -195,8 +195,8 @@ def rename_unit(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResp
                 by=request.user,
                 organisation=organisation,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
+        except EditConflict:
+            show_conflict(form, scope.get_or_404(type(unit), pk=unit.pk).version)
         except IntegrityError:
             form.add_error("name", "That name is already in use here")
         else:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict, accept_latest_version
+from openqi.core.concurrency import EditConflict, show_conflict
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.drivers import ChangeIdeaEditForm, ChangeIdeaForm, DriverForm, DriverRenameForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
@@ -86,12 +86,9 @@ def driver_rename(request: HttpRequest, pk: int, driver_pk: int) -> HttpResponse
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
             )
-        except EditConflict as exc:
-            # Keep the person's text; show what is saved now and carry its version, so that saving
-            # again (having read both) replaces it.
-            form.add_error(None, exc.message)
+        except EditConflict:
             latest = driver = _driver(project, driver_pk)
-            accept_latest_version(form, driver.version)
+            show_conflict(form, driver.version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=driver)
             messages.success(request, f"Driver renamed to \u2018{driver.title}\u2019.")
@@ -179,10 +176,9 @@ def change_idea_edit(request: HttpRequest, pk: int, idea_pk: int) -> HttpRespons
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
+        except EditConflict:
             latest = idea = _idea(project, idea_pk)
-            accept_latest_version(form, idea.version)
+            show_conflict(form, idea.version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=idea)
             messages.success(request, f"Change idea \u2018{idea.title}\u2019 saved.")

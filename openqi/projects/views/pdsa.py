@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict, accept_latest_version
+from openqi.core.concurrency import EditConflict, show_conflict
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.pdsa import STAGE_FORMS, CycleStartForm, TaskEditForm, TaskForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
@@ -129,9 +129,8 @@ def pdsa_stage(request: HttpRequest, pk: int, cycle_pk: int, stage: str) -> Http
             services.update_cycle(
                 cycle, values=form.values(), expected_version=form.cleaned_data["version"], actor=request.user
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
-            accept_latest_version(form, project.pdsa_cycles.get(pk=cycle.pk).version)
+        except EditConflict:
+            show_conflict(form, project.pdsa_cycles.get(pk=cycle.pk).version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=cycle)
             messages.success(request, f"{form.heading} saved.")
@@ -178,10 +177,9 @@ def pdsa_task_edit(request: HttpRequest, pk: int, cycle_pk: int, task_pk: int) -
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
+        except EditConflict:
             latest = task = _task(cycle, task_pk)
-            accept_latest_version(form, task.version)
+            show_conflict(form, task.version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=task)
             messages.success(request, f"Task \u2018{task.description}\u2019 saved.")

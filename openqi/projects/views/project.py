@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openqi.core.concurrency import EditConflict, accept_latest_version
+from openqi.core.concurrency import EditConflict, show_conflict
 from openqi.core.scoping import scope_for
 from openqi.projects import search
 from openqi.projects.access import Level, project_for, public_project_or_404, visible_projects
@@ -166,9 +166,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
-            accept_latest_version(form, services.current_version(project))
+        except EditConflict:
+            show_conflict(form, services.current_version(project))
         else:
             record_confirmation(form, actor=request.user, project=project, instance=project)
             messages.success(request, "Project record saved.")
@@ -192,9 +191,10 @@ def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
                 approved_on=data["approved_on"],
                 approved_by=data["approved_by"],
             )
-        except (EditConflict, services.LifecycleError) as problem:
-            form.add_error(None, getattr(problem, "message", str(problem)))
-            accept_latest_version(form, services.current_version(project))
+        except EditConflict:
+            show_conflict(form, services.current_version(project))
+        except services.LifecycleError as problem:
+            form.add_error(None, str(problem))
         else:
             record_confirmation(form, actor=request.user, project=project, instance=project)
             messages.success(request, f"The project is now {project.get_lifecycle_display().lower()}.")
@@ -224,9 +224,8 @@ def progress_score(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except EditConflict as conflict:
-            form.add_error(None, conflict.message)
-            accept_latest_version(form, services.current_version(project))
+        except EditConflict:
+            show_conflict(form, services.current_version(project))
         else:
             record_confirmation(form, actor=request.user, project=project, instance=change)
             messages.success(request, f"Progress score recorded: {project.progress_label}.")

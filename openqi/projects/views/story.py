@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from openqi.core.concurrency import EditConflict, accept_latest_version
+from openqi.core.concurrency import EditConflict, show_conflict
 from openqi.core.scoping import scope_for
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.story import StoryEntryForm
@@ -124,12 +124,11 @@ def edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             services.edit_entry(
                 entry, _change_from(form), expected_version=form.cleaned_data["version"], by=request.user
             )
-        except EditConflict as exc:
-            form.add_error(None, exc.message)
+        except EditConflict:
             # Show what the other person saved next to the person's own (kept) text.
             entry = _entry_or_404(project, entry_pk)
             latest = StoryEntryCard.of(entry, request.user, level)
-            accept_latest_version(form, entry.version)
+            show_conflict(form, entry.version)
         else:
             record_confirmation(form, actor=request.user, project=project, instance=entry)
             messages.success(request, f"Story entry ‘{entry.title}’ saved.")
