@@ -27,17 +27,9 @@ class HomePresenter:
     @property
     def my_projects(self) -> list[Any]:
         """The person's current projects, with the 30-day score prompt, first thing after signing in."""
-        from openqi.projects.access import visible_projects
-        from openqi.projects.presenters.projects import ProjectRow
+        from openqi.projects.presenters.projects import my_project_rows
 
-        mine = (
-            visible_projects(self.scope.user)
-            .filter(team__user=self.scope.user, team__left_on__isnull=True)
-            .distinct()
-            .prefetch_related("team__user")
-            .select_related("service")
-        )
-        return [ProjectRow.of(p) for p in mine]
+        return my_project_rows(self.scope.user)
 
     @property
     def organisations(self) -> list[OrganisationCard]:

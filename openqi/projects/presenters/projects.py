@@ -26,6 +26,21 @@ LIFECYCLE_TAG_COLOUR: dict[str, str] = {
 }
 
 
+def my_project_rows(user: Any) -> list[ProjectRow]:
+    """The person's current projects (as a current team member), for My projects and the home page."""
+    from openqi.projects.access import visible_projects
+
+    mine = (
+        visible_projects(user)
+        .filter(team__user=user, team__left_on__isnull=True)
+        .distinct()
+        .select_related("organisation", "service")
+        .prefetch_related("team__user")
+        .order_by("title")
+    )
+    return [ProjectRow.of(p) for p in mine]
+
+
 def lifecycle_tag(project: Project) -> dict[str, str]:
     return {
         "text": project.get_lifecycle_display(),

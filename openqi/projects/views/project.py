@@ -3,7 +3,7 @@ and the public read-only page. Thin: forms validate, services change and audit, 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -103,13 +103,7 @@ def _without_page(request: HttpRequest) -> str:
 
 @login_required
 def my_projects(request: HttpRequest) -> HttpResponse:
-    mine = (
-        visible_projects(request.user)
-        .filter(team__user=cast(Any, request.user), team__left_on__isnull=True)
-        .distinct()
-    )
-    rows = [presenters.ProjectRow.of(p) for p in _with_team(mine).order_by("title")]
-    return render(request, "projects/mine.jinja", {"rows": rows})
+    return render(request, "projects/mine.jinja", {"rows": presenters.my_project_rows(request.user)})
 
 
 def _record_data(form: ProjectForm) -> dict[str, Any]:
