@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "openqi.organisations",
     "openqi.projects",
     "openqi.measures",
+    "openqi.demo",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "openqi.core.timeouts.QueryBudgetMiddleware",
 ]
 
 ROOT_URLCONF = "openqi.config.urls"
@@ -109,8 +111,14 @@ TEMPLATES = [
 # SQLite tuned for a small production service (WAL, busy timeout, IMMEDIATE write transactions so
 # concurrent writers queue instead of failing with "database is locked"); PostgreSQL by DATABASE_URL.
 SQLITE_PATH = Path(os.environ.get("OPENQI_SQLITE_PATH", PROJECT_DIR / "var" / "db.sqlite3"))
+# How long one request's database work may take (ms); 0 turns the limit off. PostgreSQL applies it to every
+# statement of every connection (a long maintenance job sets its own: `SET statement_timeout = 0`); on SQLite
+# it bounds the queries of each web request (openqi/core/timeouts.py).
+QUERY_TIMEOUT_MS = int(os.environ.get("OPENQI_QUERY_TIMEOUT_MS", 10_000))
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if QUERY_TIMEOUT_MS:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={QUERY_TIMEOUT_MS}"
 else:
     DATABASES = {
         "default": {

@@ -12,7 +12,7 @@ urlpatterns = [
     ),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_request_login_code")),
     path("accounts/", include("allauth.urls")),
-    path("invitations/", include("openqi.accounts.urls")),
+    path("invitations/", include("openqi.organisations.invitation_urls")),
     path("organisation/", include("openqi.organisations.urls")),
     path("projects/", include("openqi.projects.urls")),
     path("measures/", include("openqi.measures.urls")),

@@ -15,6 +15,8 @@ from openqi.core.models import AuditEvent
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, models.Manager):  # a many-to-many field: the names of what it holds, in order
+        return sorted(str(related) for related in value.all())
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
@@ -35,7 +37,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def record(
     *,
-    actor: Any,
+    by: Any,
     action: str,
     instance: models.Model,
     organisation: Any = None,
@@ -47,7 +49,7 @@ def record(
     return AuditEvent.objects.create(
         organisation=organisation,
         project_id=project.pk if project is not None else None,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=by if getattr(by, "is_authenticated", False) else None,
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

@@ -4,12 +4,16 @@ refused if someone else saved in between."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.db import models
 from django.db.models import signals
 from django.http import QueryDict
+
+T = TypeVar("T")
 
 
 class EditConflict(Exception):
@@ -77,3 +81,38 @@ def show_conflict(form: forms.BaseForm, current_version: int) -> None:
     data = cast(QueryDict, form.data).copy()  # a POSTed form's data is a QueryDict
     data[form.add_prefix("version")] = str(current_version)
     form.data = data
+
+
+@dataclass(frozen=True)
+class EditAttempt(Generic[T]):
+    """What became of an edit: saved (with what the service returned), or refused; after a conflict
+    `latest` is the record as the other person saved it, for the page to show beside the person's text."""
+
+    saved: bool
+    result: T | None = None
+    latest: Any = None
+
+
+def attempt_edit(
+    form: forms.BaseForm,
+    save: Callable[[], T],
+    *,
+    reload: Callable[[], VersionedModel],
+    refusals: Mapping[type[Exception], str | None] | None = None,
+) -> EditAttempt[T]:
+    """The one edit-with-conflict step every edit page takes. `save` calls the service; if someone else
+    saved first, `reload` fetches the record as it is now and the form is re-shown with the message and
+    that version (see show_conflict). `refusals` maps a service's own refusal (an exception whose text
+    is written for the person) to the form field it concerns, None for the whole form."""
+    refusals = refusals or {}
+    try:
+        result = save()
+    except EditConflict:
+        latest = reload()
+        show_conflict(form, latest.version)
+        return EditAttempt(saved=False, latest=latest)
+    except tuple(refusals) as problem:
+        field = next(refusals[kind] for kind in refusals if isinstance(problem, kind))
+        form.add_error(field, str(problem))
+        return EditAttempt(saved=False)
+    return EditAttempt(saved=True, result=result)

@@ -1,4 +1,5 @@
-"""Header parameters for the NHS.UK header macro: service name, navigation and account links."""
+"""Header parameters for the NHS.UK header macro: service name, navigation and account links. The
+navigation is what apps registered on `plugins.navigation` (a section appears once its app exists)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-# Sections appear in the header only once a feature behind them exists (the foundation issue asks
-# for Projects, Measures, Coaching, Learning and Portfolio to stay hidden until they are built).
-SECTIONS: list[tuple[str, str]] = [("projects:list", "Projects"), ("measures:library", "Measures")]
+from openqi.core import plugins
 
 
 def header_params(request: HttpRequest) -> dict[str, Any]:
@@ -19,21 +18,12 @@ def header_params(request: HttpRequest) -> dict[str, Any]:
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        path = request.path
-        items = [
-            {"href": reverse(url_name), "text": text, "current": path.startswith(reverse(url_name))}
-            for url_name, text in SECTIONS
-        ]
-        from openqi.core.scoping import scope_for
-
-        if scope_for(user).administered_organisations():
-            items.append(
-                {
-                    "href": reverse("organisations:admin_home"),
-                    "text": "Organisation",
-                    "current": path.startswith("/organisation/"),
-                }
-            )
+        items = []
+        for section in plugins.navigation:
+            if not section.visible(user):
+                continue
+            href = reverse(section.url_name)
+            items.append({"href": href, "text": section.text, "current": request.path.startswith(href)})
         if items:
             params["navigation"] = {"items": items}
         params["account"] = {

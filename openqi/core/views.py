@@ -6,14 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from openqi.core.presenters import HomePresenter
-from openqi.core.scoping import scope_for
+from openqi.core.plugins import home_panels_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.jinja")
-    return render(request, "core/home.jinja", {"home": HomePresenter(scope_for(request.user))})
+    return render(request, "core/home.jinja", {"panels": home_panels_for(request)})
 
 
 @never_cache

@@ -1,5 +1,5 @@
-"""A measure's chart: from stored points to `openqi.spc` results, a `ChartSpec`, the SVG, the summary
-sentences, the icons and the data table, cached per data version.
+"""A measure's chart: which chart to draw, then from stored points to `openqi.spc` results, a
+`ChartSpec`, the SVG, the summary sentences, the icons and the data table, cached per data version.
 
 Which engine: XmR, T and G charts use `mdc()` (NHS Making Data Count: its rules, colours and icons);
 run, P, P′, U, U′ and C charts use `qic()` (qicharts2: 3-sigma limits and Anhøj runs rules), because
@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.cache import cache
@@ -28,8 +28,16 @@ from openqi.charts import (
     spec_from_qic,
     summarise,
 )
-from openqi.measures.models import Annotation, DataPoint, LimitChange, LimitChangeKind, Measure
-from openqi.measures.services import chart_to_draw
+from openqi.measures.models import (
+    Annotation,
+    ChartType,
+    DataKind,
+    DataPoint,
+    LimitChange,
+    LimitChangeKind,
+    Measure,
+    ProjectMeasure,
+)
 from openqi.spc import (
     AssuranceIcon,
     Improvement,
@@ -37,7 +45,6 @@ from openqi.spc import (
     PointType,
     QicResult,
     SPCError,
-    VariationIcon,
     mdc,
     qic,
 )
@@ -65,6 +72,46 @@ CHART_NAMES = {
 }
 
 
+# --- which chart --------------------------------------------------------------------------------------
+
+# A P or U chart's limits get so narrow with very large denominators that nearly every point signals
+# (over-dispersion); Laney's P′/U′ is then the chart to use. A mean denominator in the thousands (e.g. A&E
+# attendances) is where that typically starts.
+LARGE_DENOMINATOR = 1000
+
+_SUGGESTED = {
+    DataKind.PROPORTION: ChartType.P,
+    DataKind.RATE: ChartType.U,
+    DataKind.COUNT: ChartType.C,
+    DataKind.CONTINUOUS: ChartType.I,
+    DataKind.TIME_BETWEEN: ChartType.T,
+    DataKind.CASES_BETWEEN: ChartType.G,
+}
+
+
+def suggest_chart(kind: str, *, mean_denominator: float | None = None) -> str:
+    """The control chart for this kind of data (the SPC references' table; docs/spc.md)."""
+    chart = _SUGGESTED[DataKind(kind)]
+    if mean_denominator is not None and mean_denominator >= LARGE_DENOMINATOR:
+        chart = {ChartType.P: ChartType.PP, ChartType.U: ChartType.UP}.get(chart, chart)
+    return chart.value
+
+
+def chart_to_draw(measure: Measure, *, n_points: int, mean_denominator: float | None = None) -> str:
+    """The chart actually drawn: the team's choice or the suggestion, but a run chart until there are
+    enough points for meaningful limits (`min_points_for_limits`). T and G charts are for rare events,
+    where every point is precious, so they follow the same rule."""
+    chart = measure.chart_type
+    if chart == ChartType.AUTO:
+        chart = suggest_chart(measure.kind, mean_denominator=mean_denominator)
+    if chart != ChartType.RUN and n_points < max(measure.min_points_for_limits, 2):
+        return ChartType.RUN.value
+    return str(chart)
+
+
+# --- from points to a computed chart ------------------------------------------------------------------
+
+
 @dataclass
 class ComputedChart:
     """Everything drawn and said about one chart, before it is rendered."""
@@ -82,6 +129,45 @@ class ComputedChart:
         return self.variation is not None and "concern" in self.variation
 
 
+@dataclass(frozen=True)
+class Series:
+    """A measure's points, oldest first, as the SPC engines take them: `y` holds the values, or the
+    numerators of a proportion or rate, whose denominators are in `n`."""
+
+    periods: list[dt.date]
+    y: list[float | None]
+    n: list[float | None] | None
+    excluded: list[int]
+
+    @classmethod
+    def of(cls, measure: Measure, points: Sequence[DataPoint]) -> Series:
+        def number(value: Any) -> float | None:
+            return None if value is None else float(value)
+
+        if measure.has_denominator:
+            y = [number(p.numerator) for p in points]
+            n: list[float | None] | None = [number(p.denominator) for p in points]
+        else:
+            y, n = [number(p.value) for p in points], None
+        excluded = [i for i, p in enumerate(points) if p.excluded]
+        return cls([p.period for p in points], y, n, excluded)
+
+    @property
+    def n_points(self) -> int:
+        return sum(v is not None for v in self.y)
+
+    @property
+    def mean_denominator(self) -> float | None:
+        dens = [d for d in (self.n or []) if d]
+        return sum(dens) / len(dens) if dens else None
+
+    def values(self) -> list[float | None]:
+        """One value per point: for a proportion or rate, numerator over denominator."""
+        if self.n is None:
+            return self.y
+        return [None if v is None or not d else v / d for v, d in zip(self.y, self.n, strict=True)]
+
+
 def _index_at_or_before(periods: Sequence[dt.date], when: dt.date) -> int | None:
     found = None
     for i, p in enumerate(periods):
@@ -94,6 +180,52 @@ def _index_at_or_before(periods: Sequence[dt.date], when: dt.date) -> int | None
 
 def _index_at_or_after(periods: Sequence[dt.date], when: dt.date) -> int | None:
     return next((i for i, p in enumerate(periods) if p >= when), None)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The team's decisions about the limits, as point indexes: new limit periods start at each of
+    `rebase`; with `freeze`, the baseline limits come from the first `freeze` points."""
+
+    rebase: list[int]
+    freeze: int | None
+
+    @classmethod
+    def of(cls, periods: Sequence[dt.date], changes: Sequence[LimitChange]) -> Limits:
+        rebase = sorted(
+            {
+                i
+                for c in changes
+                if c.kind == LimitChangeKind.REBASE
+                for i in [_index_at_or_after(periods, c.period)]
+                if i is not None and i > 0
+            }
+        )
+        freezes = [c for c in changes if c.kind == LimitChangeKind.FREEZE]
+        freeze: int | None = None
+        if freezes:
+            # The latest freeze the team made is the one in force.
+            latest = max(freezes, key=lambda c: (c.created_at, c.pk or 0))
+            idx = _index_at_or_before(periods, latest.period)
+            freeze = idx + 1 if idx is not None and idx + 1 < len(periods) else None
+        return cls(rebase, freeze)
+
+
+def _numbered_notes(
+    periods: Sequence[dt.date], annotations: Sequence[Annotation]
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, str, dt.date]]]:
+    """Annotations numbered in period order: (point index, number, label) for the chart, where a note
+    before the first point goes on the first point, and (number, label, period) for the list below it."""
+    on_chart: list[tuple[int, int, str]] = []
+    numbered: list[tuple[int, str, dt.date]] = []
+    for number, note in enumerate(sorted(annotations, key=lambda a: (a.period, a.pk or 0)), start=1):
+        numbered.append((number, note.label, note.period))
+        i = _index_at_or_before(periods, note.period)
+        if i is None and periods:
+            i = 0
+        if i is not None:
+            on_chart.append((i, number, note.label))
+    return on_chart, numbered
 
 
 def _trajectory(measure: Measure, periods: Sequence[dt.date]) -> list[float | None] | None:
@@ -111,6 +243,84 @@ def _trajectory(measure: Measure, periods: Sequence[dt.date]) -> list[float | No
     v0, v1 = float(measure.trajectory_from_value or 0), float(measure.target_value or 0)
     span = (end - start).days
     return [v0 + (v1 - v0) * (p - start).days / span if start <= p <= end else None for p in periods]
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a measure's chart reads whichever engine computed it: title, axis, units, target, trajectory
+    and numbered notes. Its fields are the keyword arguments `spec_from_mdc` and `spec_from_qic` share."""
+
+    title: str
+    x_labels: list[dt.date]
+    y_label: str
+    unit: str
+    percent: bool
+    scale: float
+    period: str
+    target: float | None
+    trajectory: list[float | None] | None
+    annotations: list[tuple[int, int, str]]
+
+    @classmethod
+    def of(cls, measure: Measure, periods: list[dt.date], notes: list[tuple[int, int, str]]) -> Look:
+        return cls(
+            title=measure.name,
+            x_labels=periods,
+            y_label=measure.display_unit,
+            unit=measure.display_unit,
+            percent=measure.is_percent,
+            # Proportions are computed as fractions and shown as percentages.
+            scale=100.0 if measure.is_percent else 1.0,
+            period=measure.period_word,
+            target=float(measure.target_value) if measure.target_value is not None else None,
+            trajectory=_trajectory(measure, periods),
+            annotations=notes,
+        )
+
+    def spec_arguments(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def target_fraction(self) -> float | None:
+        """The target in the units the engines compute in."""
+        return self.target / self.scale if self.target is not None else None
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One engine's result, the chart made from it, and its icons."""
+
+    result: QicResult | MDCResult
+    spec: ChartSpec
+    variation: str | None
+    assurance: str | None
+
+
+def _nan(values: Sequence[float | None]) -> list[float]:
+    return [math.nan if v is None else v for v in values]
+
+
+def _mdc_chart(measure: Measure, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
+    result = mdc(
+        _nan(series.values()),
+        improvement=measure.improvement,
+        target=look.target_fraction,
+        rebase=limits.rebase or None,
+        fix_after_n_points=limits.freeze,
+        chart=MDC_CHARTS[chart],
+    )
+    spec = spec_from_mdc(
+        result,
+        baseline_end=limits.freeze - 1 if limits.freeze else None,
+        **look.spec_arguments(),
+    )
+    variation = result.variation_icon.value if result.variation_icon else None
+    assurance = result.assurance_icon.value if result.assurance_icon else None
+    return Drawn(result, spec, variation, assurance)
+
+
+def _qic_spec(measure: Measure, result: QicResult, look: Look) -> ChartSpec:
+    return spec_from_qic(result, improvement=measure.improvement, **look.spec_arguments())
 
 
 def _qic_icons(
@@ -149,12 +359,37 @@ def _qic_icons(
     return variation, assurance.value if assurance else None
 
 
-def _nan(values: Sequence[float | None]) -> list[float]:
-    return [math.nan if v is None else v for v in values]
+def _qic_chart(measure: Measure, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
+    result = qic(
+        _nan(series.y),
+        n=None if series.n is None else _nan(series.n),
+        chart=chart,
+        freeze=limits.freeze,
+        part=limits.rebase or None,
+        exclude=series.excluded or None,
+    )
+    variation, assurance = _qic_icons(result, measure.improvement, look.target, look.scale)
+    return Drawn(result, _qic_spec(measure, result, look), variation, assurance)
 
 
-def _ratio(num: float | None, den: float | None) -> float | None:
-    return None if num is None or not den else num / den
+def _run_chart_instead(measure: Measure, series: Series, look: Look) -> Drawn:
+    """For data the engine cannot chart as asked (a negative count, say): a plain run chart, which
+    any numbers make, without the icons a run chart of this kind cannot justify."""
+    result = qic(_nan(series.y), n=None if series.n is None else _nan(series.n), chart="run")
+    return Drawn(result, _qic_spec(measure, result, look), None, None)
+
+
+def _summary(measure: Measure, result: QicResult | MDCResult, look: Look) -> list[str]:
+    return summarise(
+        result,
+        look.x_labels,
+        improvement=measure.improvement,
+        period=look.period,
+        unit=look.unit,
+        percent=look.percent,
+        scale=look.scale,
+        target=look.target,
+    )
 
 
 def compute_chart(
@@ -163,167 +398,51 @@ def compute_chart(
     limit_changes: Sequence[LimitChange] = (),
     annotations: Sequence[Annotation] = (),
 ) -> ComputedChart:
-    points = sorted(points, key=lambda p: p.period)
-    periods = [p.period for p in points]
-    ratio = measure.has_denominator
-    scale = 100.0 if measure.is_percent else 1.0
-    target = float(measure.target_value) if measure.target_value is not None else None
-    if ratio:
-        y: list[float | None] = [float(p.numerator) if p.numerator is not None else None for p in points]
-        n: list[float | None] | None = [
-            float(p.denominator) if p.denominator is not None else None for p in points
-        ]
-        dens = [d for d in (n or []) if d]
-        mean_den = sum(dens) / len(dens) if dens else None
-    else:
-        y = [float(p.value) if p.value is not None else None for p in points]
-        n, mean_den = None, None
-    n_points = sum(v is not None for v in y)
-    chart = chart_to_draw(measure, n_points=n_points, mean_denominator=mean_den)
-    excluded = [i for i, p in enumerate(points) if p.excluded]
-    rebase = sorted(
-        {
-            i
-            for c in limit_changes
-            if c.kind == LimitChangeKind.REBASE
-            for i in [_index_at_or_after(periods, c.period)]
-            if i is not None and i > 0
-        }
-    )
-    freezes = [c for c in limit_changes if c.kind == LimitChangeKind.FREEZE]
-    freeze: int | None = None
-    if freezes:
-        idx = _index_at_or_before(periods, max(freezes, key=lambda c: (c.created_at, c.pk or 0)).period)
-        freeze = idx + 1 if idx is not None and idx + 1 < len(points) else None
-    notes = sorted(annotations, key=lambda a: (a.period, a.pk or 0))
-    chart_notes: list[tuple[int, int, str]] = []
-    numbered: list[tuple[int, str, dt.date]] = []
-    for number, note in enumerate(notes, start=1):
-        numbered.append((number, note.label, note.period))
-        i = _index_at_or_before(periods, note.period)
-        if i is None and periods:
-            i = 0
-        if i is not None:
-            chart_notes.append((i, number, note.label))
-    trajectory = _trajectory(measure, periods)
-    title = measure.name
-    common: dict[str, Any] = {
-        "title": title,
-        "x_labels": periods,
-        "unit": measure.display_unit,
-        "percent": measure.is_percent,
-        "scale": scale,
-        "period": measure.period_word,
-        "target": target,
-        "trajectory": trajectory,
-        "annotations": chart_notes,
-        "y_label": measure.display_unit,
-    }
-    result: QicResult | MDCResult
+    """The measure's chart: its points as a series, the chart to draw for them, the team's limits and
+    notes, then the engine's result in words and pictures."""
+    series = Series.of(measure, sorted(points, key=lambda p: p.period))
+    chart = chart_to_draw(measure, n_points=series.n_points, mean_denominator=series.mean_denominator)
+    notes, numbered = _numbered_notes(series.periods, annotations)
+    if not series.periods:
+        return ComputedChart(
+            spec=ChartSpec(title=measure.name, x=[], y=[]),
+            chart=chart,
+            summary=[
+                f"No data yet: the chart appears once the first {measure.period_word[:-1]} is recorded."
+            ],
+            variation=None,
+            assurance=None,
+            periods=[],
+            annotation_numbers=numbered,
+        )
+    look = Look.of(measure, series.periods, notes)
+    limits = Limits.of(series.periods, limit_changes)
     with warnings.catch_warnings():
         # A FewPointsWarning is expected for young measures; the chart says so in words.
         warnings.simplefilter("ignore")
-        if not points:
-            return ComputedChart(
-                spec=ChartSpec(title=title, x=[], y=[]),
-                chart=chart,
-                summary=[
-                    f"No data yet: the chart appears once the first {measure.period_word[:-1]} is recorded."
-                ],
-                variation=None,
-                assurance=None,
-                periods=[],
-                annotation_numbers=numbered,
-            )
         try:
-            if chart in MDC_CHARTS and not excluded:
-                values = y if n is None else [_ratio(v, d) for v, d in zip(y, n, strict=True)]
-                result = mdc(
-                    _nan(values),
-                    improvement=measure.improvement,
-                    target=target / scale if target is not None else None,
-                    rebase=rebase or None,
-                    fix_after_n_points=freeze,
-                    chart=MDC_CHARTS[chart],
-                )
-                spec = spec_from_mdc(
-                    result,
-                    title=title,
-                    x_labels=periods,
-                    y_label=common["y_label"],
-                    unit=common["unit"],
-                    percent=common["percent"],
-                    scale=scale,
-                    period=common["period"],
-                    target=target,
-                    trajectory=trajectory,
-                    baseline_end=freeze - 1 if freeze else None,
-                    annotations=chart_notes,
-                )
-                variation = result.variation_icon.value if result.variation_icon else None
-                assurance = result.assurance_icon.value if result.assurance_icon else None
+            if chart in MDC_CHARTS and not series.excluded:
+                drawn = _mdc_chart(measure, chart, series, limits, look)
             else:
-                result = qic(
-                    _nan(y),
-                    n=None if n is None else _nan(n),
-                    chart=chart,
-                    freeze=freeze,
-                    part=rebase or None,
-                    exclude=excluded or None,
-                )
-                spec = spec_from_qic(
-                    result,
-                    title=title,
-                    x_labels=periods,
-                    improvement=measure.improvement,
-                    y_label=common["y_label"],
-                    unit=common["unit"],
-                    percent=common["percent"],
-                    scale=scale,
-                    period=common["period"],
-                    target=target,
-                    trajectory=trajectory,
-                    annotations=chart_notes,
-                )
-                variation, assurance = _qic_icons(result, measure.improvement, target, scale)
-            summary = summarise(
-                result,
-                periods,
-                improvement=measure.improvement,
-                period=measure.period_word,
-                unit=measure.display_unit,
-                percent=measure.is_percent,
-                scale=scale,
-                target=target,
-            )
+                drawn = _qic_chart(measure, chart, series, limits, look)
+            summary = _summary(measure, drawn.result, look)
         except SPCError as error:
-            # Data the engine cannot chart (a negative count, say) still gets a run chart and an explanation.
-            result = qic(_nan(y), n=None if n is None else _nan(n), chart="run")
-            spec = spec_from_qic(
-                result,
-                title=title,
-                x_labels=periods,
-                improvement=measure.improvement,
-                unit=common["unit"],
-                percent=common["percent"],
-                scale=scale,
-                period=common["period"],
-                target=target,
-                annotations=chart_notes,
-            )
+            drawn = _run_chart_instead(measure, series, look)
             name = CHART_NAMES.get(chart, chart)
             summary = [f"This data cannot be shown as a {name}: {error}. A run chart is shown instead."]
             chart = "run"
-            variation, assurance = None, None
     return ComputedChart(
-        spec=spec,
+        spec=drawn.spec,
         chart=chart,
         summary=summary,
-        variation=variation,
-        assurance=assurance,
-        periods=periods,
+        variation=drawn.variation,
+        assurance=drawn.assurance,
+        periods=series.periods,
         annotation_numbers=numbered,
     )
+
+
+# --- rendered and cached ------------------------------------------------------------------------------
 
 
 def load_chart_inputs(
@@ -336,15 +455,20 @@ def load_chart_inputs(
     return points, changes, notes
 
 
-def cache_key(measure: Measure, project_id: int | None, variant: str) -> str:
-    """Keyed by everything that changes the picture: data (and notes) version, definition version,
-    project (annotations are per project) and the renderer's own version."""
+def chart_id_for(link: ProjectMeasure) -> str:
+    """The id a project measure's chart carries wherever it is drawn (the SVG's `<title>` and `<desc>`
+    ids are made from it): unique on any page, since a project uses a measure once."""
+    return f"pm{link.pk}"
+
+
+def cache_key(measure: Measure, project_id: int | None, variant: str, chart_id: str) -> str:
+    """Keyed by everything that changes what is cached: data (and notes) version, definition version,
+    project (annotations are per project), the renderer's own version, and the chart id. The cached SVG
+    holds element ids made from the chart id, so a chart cached under one id must never be served under
+    another: keyed without it, one download (drawn with a throwaway id) gave every card on the next page
+    the same ids, and two charts the same accessible name."""
     versions = f"{CHART_SETTINGS_VERSION}:{measure.data_version}:{measure.version}"
-    return f"measures:chart:{measure.pk}:{versions}:{project_id or 0}:{variant}"
-
-
-def _variation_label(value: str | None) -> str:
-    return VariationIcon(value).description if value else ""
+    return f"measures:chart:{measure.pk}:{versions}:{project_id or 0}:{chart_id}:{variant}"
 
 
 def _render_payloads(measure: Measure, project_id: int | None, chart_id: str) -> dict[str, dict[str, Any]]:
@@ -382,18 +506,20 @@ def _render_payloads(measure: Measure, project_id: int | None, chart_id: str) ->
 
 
 def chart_payload(measure: Measure, project_id: int | None, variant: str, chart_id: str) -> dict[str, Any]:
-    key = cache_key(measure, project_id, variant)
+    key = cache_key(measure, project_id, variant, chart_id)
     payload = cache.get(key)
     if payload is None:
         payloads = _render_payloads(measure, project_id, chart_id)
-        cache.set_many({cache_key(measure, project_id, v): p for v, p in payloads.items()}, CACHE_SECONDS)
+        cache.set_many(
+            {cache_key(measure, project_id, v, chart_id): p for v, p in payloads.items()}, CACHE_SECONDS
+        )
         payload = payloads[variant]
     return payload  # type: ignore[no-any-return]
 
 
 def card_payloads(items: Sequence[tuple[Measure, int | None, str]]) -> list[dict[str, Any]]:
     """Small-multiple payloads for many measures with one cache round trip (the project page)."""
-    keys = [cache_key(m, pid, "card") for m, pid, _ in items]
+    keys = [cache_key(m, pid, "card", cid) for m, pid, cid in items]
     found = cache.get_many(keys)
     out = []
     for (measure, project_id, chart_id), key in zip(items, keys, strict=True):
@@ -404,9 +530,11 @@ def card_payloads(items: Sequence[tuple[Measure, int | None, str]]) -> list[dict
     return out
 
 
-def chart_files(measure: Measure, project_id: int | None, fmt: str) -> bytes:
-    """The full chart as a standalone file for slides and reports."""
-    svg = chart_payload(measure, project_id, "full", "x")["svg"] or render_svg(
+def chart_file(link: ProjectMeasure, fmt: str) -> bytes:
+    """The full chart as a standalone file for slides and reports: the chart the page shows, from the
+    same cache entry."""
+    measure = link.measure
+    svg = chart_payload(measure, link.project_id, "full", chart_id_for(link))["svg"] or render_svg(
         ChartSpec(title=measure.name, x=[], y=[])
     )
     if fmt == "png":

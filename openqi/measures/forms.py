@@ -14,25 +14,6 @@ from openqi.measures.dataio import MAX_FILE_BYTES, DataRow
 from openqi.measures.models import DataKind, LimitChangeKind, Measure, MeasureType
 from openqi.privacy.forms import PersonalDataGuardMixin
 
-DEFINITION_FORM_FIELDS = [
-    "name",
-    "kind",
-    "definition",
-    "data_source",
-    "numerator_definition",
-    "denominator_definition",
-    "value_definition",
-    "unit",
-    "frequency",
-    "improvement",
-    "target_value",
-    "target_date",
-    "trajectory_from_value",
-    "trajectory_from_date",
-    "chart_type",
-    "min_points_for_limits",
-]
-
 
 class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type-arg]
     personal_data_fields = (
@@ -47,7 +28,7 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
 
     class Meta:
         model = Measure
-        fields = DEFINITION_FORM_FIELDS
+        fields = Measure.DEFINITION_FIELDS
         widgets = {
             "kind": forms.RadioSelect,
             "improvement": forms.RadioSelect,
@@ -89,6 +70,10 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
         ):
             self.add_error("target_date", "A trajectory needs a target value and a target date")
         return cleaned
+
+    def definition(self) -> dict[str, Any]:
+        """The definition as the person wrote it, for the services that create or change a measure."""
+        return {name: self.cleaned_data[name] for name in Measure.DEFINITION_FIELDS}
 
 
 class NewProjectMeasureForm(MeasureForm):
@@ -262,10 +247,6 @@ class ConfirmImportForm(forms.Form):
     def __init__(self, *args: Any, has_updates: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["existing"].required = has_updates
-
-
-def period_choices(periods: list[dt.date], describe: Any) -> list[tuple[str, str]]:
-    return [(p.isoformat(), describe(p)) for p in periods]
 
 
 class LimitChangeForm(PersonalDataGuardMixin, forms.Form):

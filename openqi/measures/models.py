@@ -11,7 +11,6 @@ so `scope_for(user)` can scope it.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -87,6 +86,28 @@ class Measure(VersionedModel):
     changes whenever anything the chart shows changes, and keys the chart cache."""
 
     organisation_path: ClassVar[str] = "organisation"
+
+    # The definition a team writes: the edit form's fields, in its order. The audit trail records every
+    # change to them, and the service, which the measure takes from its project when it is created.
+    DEFINITION_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "kind",
+        "definition",
+        "data_source",
+        "numerator_definition",
+        "denominator_definition",
+        "value_definition",
+        "unit",
+        "frequency",
+        "improvement",
+        "target_value",
+        "target_date",
+        "trajectory_from_value",
+        "trajectory_from_date",
+        "chart_type",
+        "min_points_for_limits",
+    )
+    AUDITED_FIELDS: ClassVar[tuple[str, ...]] = ("service", *DEFINITION_FIELDS)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measures")
     service = models.ForeignKey(
@@ -198,12 +219,6 @@ class DataPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.period}"
-
-    @property
-    def display_value(self) -> Decimal | None:
-        if self.numerator is not None and self.denominator:
-            return self.numerator / self.denominator
-        return self.value
 
 
 class LimitChangeKind(models.TextChoices):

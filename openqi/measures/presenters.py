@@ -1,9 +1,11 @@
 """Measures as pages show them: the family of measures (small multiples with icons), one measure's
-chart page, the data grid rows, and the links from PDSA cycles and the project timeline."""
+chart page, the library, the data grid rows, a definition's differences after a conflict, and the links
+from PDSA cycles and the project timeline."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,10 +13,13 @@ from django.urls import reverse
 
 from openqi.measures import charting
 from openqi.measures.dataio.dates import describe_period
-from openqi.measures.forms import decimal_text
+from openqi.measures.forms import MeasureForm, decimal_text
+from openqi.measures.grid import DataGrid
 from openqi.measures.models import TYPE_ORDER, DataKind, Measure, MeasureType, ProjectMeasure
 from openqi.projects.access import Level
 from openqi.projects.models import PDSACycle, Project
+from openqi.projects.presenters.nav import project_context
+from openqi.spc import AssuranceIcon, VariationIcon
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,6 @@ _ASSURANCE: dict[str, tuple[str, str, str]] = {
 def variation_icon(code: str | None) -> Icon | None:
     if not code:
         return None
-    from openqi.spc import VariationIcon
-
     tone, letter, label = _VARIATION[code]
     return Icon(code, tone, letter, label, VariationIcon(code).description)
 
@@ -56,8 +59,6 @@ def variation_icon(code: str | None) -> Icon | None:
 def assurance_icon(code: str | None) -> Icon | None:
     if not code:
         return None
-    from openqi.spc import AssuranceIcon
-
     tone, letter, label = _ASSURANCE[code]
     return Icon(code, tone, letter, label, AssuranceIcon(code).description)
 
@@ -147,7 +148,9 @@ def family_for(project: Project, level: Level) -> FamilyOfMeasures:
         project.project_measures.select_related("measure"),
         key=lambda link: (TYPE_ORDER[MeasureType(link.measure_type)], link.order, link.pk),
     )
-    payloads = charting.card_payloads([(link.measure, project.pk, f"pm{link.pk}") for link in links])
+    payloads = charting.card_payloads(
+        [(link.measure, project.pk, charting.chart_id_for(link)) for link in links]
+    )
     family = FamilyOfMeasures(project=project, can_edit=level >= Level.EDIT)
     by_type: dict[str, list[MeasureCard]] = {t.value: [] for t in MeasureType}
     for link, payload in zip(links, payloads, strict=True):
@@ -231,7 +234,7 @@ def definition_rows(measure: Measure, link: ProjectMeasure) -> list[dict[str, An
 
 def measure_page(project: Project, link: ProjectMeasure) -> MeasurePage:
     measure = link.measure
-    payload = charting.chart_payload(measure, project.pk, "full", f"pm{link.pk}")
+    payload = charting.chart_payload(measure, project.pk, "full", charting.chart_id_for(link))
     return MeasurePage(
         link=link,
         measure=measure,
@@ -324,11 +327,55 @@ def annotation_timeline_events(project: Project) -> list[TimelineAnnotation]:
     ]
 
 
+def page_context(
+    project: Project, level: Level, link: ProjectMeasure | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The context every measures page inside a project shares (the project's layout and tabs)."""
+    return project_context(
+        project, level, "measures", link=link, measure=link.measure if link else None, **extra
+    )
+
+
 @dataclass
 class GridRow:
     form: Any
     label: str
     is_new: bool
+
+
+def grid_rows(grid: DataGrid) -> list[GridRow]:
+    frequency = grid.measure.frequency
+    return [
+        GridRow(form, describe_period(grid.period_of(form), frequency), is_new)
+        for form, is_new in zip(grid.forms, grid.new, strict=True)
+    ]
+
+
+def grid_errors(grid: DataGrid) -> list[tuple[str, str]]:
+    """The error summary: (the id of the box to link to, or "" for none; the message). A row's error
+    that repeats a conflict message already listed is not listed twice."""
+    listed = {("__all__", message) for _anchor, message in grid.conflict_errors}
+    return grid.conflict_errors + [
+        (f"{form.prefix}-{grid.first_field if name == '__all__' else name}", str(e))
+        for form in grid.forms
+        if form.is_bound
+        for name, errors in form.errors.items()
+        for e in errors
+        if (name, str(e)) not in listed
+    ]
+
+
+def definition_differences(form: MeasureForm, saved: Measure) -> list[tuple[str, str]]:
+    """After a conflict, the saved definition's answers that differ from what the person typed:
+    (label, saved value)."""
+    differ = []
+    for name in Measure.DEFINITION_FIELDS:
+        now = getattr(saved, name)
+        if name in form.cleaned_data and form.cleaned_data[name] != now:
+            display = getattr(saved, f"get_{name}_display", None)
+            shown = display() if display else ("" if now is None else str(now))
+            differ.append((str(form.fields[name].label or name), shown or "(blank)"))
+    return differ
 
 
 @dataclass
@@ -338,3 +385,32 @@ class LibraryRow:
     kind: str
     frequency: str
     projects: list[tuple[str, str]]
+
+
+def library_rows(measures: Iterable[Measure], used_by: dict[int, list[Project]]) -> list[LibraryRow]:
+    """The organisation's library, each measure with the projects (of those the person can see) that
+    use it."""
+    return [
+        LibraryRow(
+            measure=m,
+            service=m.service.name if m.service else "All services",
+            # The kind's short name: "Proportion", not its explanation.
+            kind=DataKind(m.kind).label.split(":")[0].split(" (")[0],
+            frequency=m.get_frequency_display(),
+            projects=[
+                (p.title, reverse("measures:project_measures", kwargs={"pk": p.pk}))
+                for p in used_by.get(m.pk, [])
+            ],
+        )
+        for m in measures
+    ]
+
+
+def family_panel(project: Project, level: Level) -> dict[str, Any]:
+    """The project overview's panel: the family of measures as small multiples."""
+    return {"family": family_for(project, level)}
+
+
+def cycle_panel(cycle: PDSACycle, level: Level) -> dict[str, Any]:
+    """A PDSA cycle page's panel: the measures the cycle is linked to."""
+    return {"measures": measures_for_cycle(cycle)}

@@ -79,6 +79,26 @@ class Service(VersionedModel):
         return self.name
 
 
+class StrategicPriority(models.Model):
+    """The organisation's strategic priorities that projects serve (e.g. "Reducing waiting times",
+    "Patient safety"); configured by the QI team, chosen on each project."""
+
+    organisation_path: ClassVar[str] = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="priorities")
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        # The table keeps the name it had when projects owned priorities.
+        db_table = "projects_strategicpriority"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="priority_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(VersionedModel):
     organisation_path: ClassVar[str] = "organisation"
 

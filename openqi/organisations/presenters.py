@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import formats, timezone
 
-from openqi.organisations.models import Invitation, Membership
+from openqi.organisations.models import Directorate, Invitation, Membership, Role
+from openqi.organisations.scoping import scope_for
 
 STATUS_TAG = {
     "pending": ("Pending", "nhsuk-tag--blue"),
@@ -69,3 +71,33 @@ class InvitationRow:
     @property
     def expires(self) -> str:
         return date(self.invitation.expires_at)
+
+
+@dataclass
+class OrganisationCard:
+    name: str
+    roles: str
+    directorates: list[Directorate]
+    is_admin: bool
+    slug: str
+
+
+def home_panel(request: Any) -> dict[str, Any]:
+    """The home page's organisations panel: each organisation the person belongs to, with their roles."""
+    scope = scope_for(request.user)
+    directorates = list(scope.filter(Directorate).prefetch_related("services"))
+    cards = [
+        OrganisationCard(
+            name=membership.organisation.name,
+            roles=", ".join(membership.role_labels),
+            directorates=[d for d in directorates if d.organisation_id == membership.organisation_id],
+            is_admin=membership.has_role(Role.QI_TEAM_ADMIN),
+            slug=membership.organisation.slug,
+        )
+        for membership in scope.memberships
+    ]
+    return {"cards": cards}
+
+
+def administers_an_organisation(user: Any) -> bool:
+    return bool(scope_for(user).administered_organisations())

@@ -9,14 +9,26 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from openqi.accounts.models import User
 from openqi.core import audit
-from openqi.organisations.models import Directorate, Invitation, Membership, Organisation, Service
+from openqi.organisations import plugins
+from openqi.organisations.models import (
+    Directorate,
+    Invitation,
+    Membership,
+    Organisation,
+    Service,
+    StrategicPriority,
+)
+
+
+class NameInUse(Exception):
+    """Another directorate (or service of the directorate) already has the name."""
 
 
 class InvitationUnavailable(Exception):
@@ -32,7 +44,7 @@ class IssuedInvitation:
 
     @property
     def path(self) -> str:
-        return reverse("accounts:invitation", kwargs={"token": self.token})
+        return reverse("invitations:accept", kwargs={"token": self.token})
 
 
 def invite(
@@ -77,7 +89,7 @@ def invite(
         recipient_list=[invitation.email],
     )
     audit.record(
-        actor=invited_by,
+        by=invited_by,
         action="create",
         instance=invitation,
         organisation=organisation,
@@ -106,7 +118,7 @@ def accept_invitation(invitation: Invitation) -> User:
     user = User.objects.get_by_email(invitation.email)
     if user is None:
         user = User.objects.create_user(email=invitation.email, name=invitation.name)
-        audit.record(actor=user, action="create", instance=user, organisation=invitation.organisation)
+        audit.record(by=user, action="create", instance=user, organisation=invitation.organisation)
     elif not user.name and invitation.name:
         user.name = invitation.name
         user.save(update_fields=["name"])
@@ -124,7 +136,7 @@ def accept_invitation(invitation: Invitation) -> User:
         membership.roles = sorted(set(membership.roles) | set(invitation.roles))
         membership.save_versioned(membership.version, ["roles"])
         audit.record(
-            actor=user,
+            by=user,
             action="update",
             instance=membership,
             organisation=invitation.organisation,
@@ -132,19 +144,17 @@ def accept_invitation(invitation: Invitation) -> User:
         )
     else:
         audit.record(
-            actor=user,
+            by=user,
             action="create",
             instance=membership,
             organisation=invitation.organisation,
             changes={"roles": [None, membership.roles]},
         )
-    if invitation.project is not None:
-        from openqi.projects.services.team import add_to_team
-
-        add_to_team(invitation.project, user=user, role=invitation.project_role, by=invitation.invited_by)
+    for on_accepted in plugins.invitation_accepted:
+        on_accepted(invitation, user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit.record(actor=user, action="accept", instance=invitation, organisation=invitation.organisation)
+    audit.record(by=user, action="accept", instance=invitation, organisation=invitation.organisation)
     return user
 
 
@@ -153,7 +163,7 @@ def revoke_invitation(invitation: Invitation, *, by: Any) -> None:
         raise InvitationUnavailable(invitation.status)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(actor=by, action="revoke", instance=invitation, organisation=invitation.organisation)
+    audit.record(by=by, action="revoke", instance=invitation, organisation=invitation.organisation)
 
 
 def update_member(
@@ -167,7 +177,7 @@ def update_member(
             membership.user.name = name
             membership.user.save(update_fields=["name"])
         audit.record(
-            actor=by,
+            by=by,
             action="update",
             instance=membership,
             organisation=membership.organisation,
@@ -178,7 +188,7 @@ def update_member(
 def remove_member(membership: Membership, *, by: Any) -> None:
     with transaction.atomic():
         audit.record(
-            actor=by,
+            by=by,
             action="delete",
             instance=membership,
             organisation=membership.organisation,
@@ -191,7 +201,7 @@ def remove_member(membership: Membership, *, by: Any) -> None:
 def add_directorate(organisation: Organisation, name: str, *, by: Any) -> Directorate:
     directorate = Directorate.objects.create(organisation=organisation, name=name.strip())
     audit.record(
-        actor=by,
+        by=by,
         action="create",
         instance=directorate,
         organisation=organisation,
@@ -204,7 +214,7 @@ def add_directorate(organisation: Organisation, name: str, *, by: Any) -> Direct
 def add_service(directorate: Directorate, name: str, *, by: Any) -> Service:
     service = Service.objects.create(directorate=directorate, name=name.strip())
     audit.record(
-        actor=by,
+        by=by,
         action="create",
         instance=service,
         organisation=directorate.organisation,
@@ -219,9 +229,14 @@ def rename(
 ) -> None:
     before = unit.name
     unit.name = name.strip()
-    unit.save_versioned(expected_version, ["name"])
+    try:
+        with transaction.atomic():
+            unit.save_versioned(expected_version, ["name"])
+    except IntegrityError as clash:
+        unit.name = before
+        raise NameInUse("That name is already in use here") from clash
     audit.record(
-        actor=by,
+        by=by,
         action="update",
         instance=unit,
         organisation=organisation,
@@ -236,7 +251,7 @@ def set_personal_data_policy(organisation: Organisation, *, block: bool, by: Any
     organisation.save(update_fields=["block_personal_data"])
     if before != block:
         audit.record(
-            actor=by,
+            by=by,
             action="update",
             instance=organisation,
             organisation=organisation,
@@ -246,14 +261,12 @@ def set_personal_data_policy(organisation: Organisation, *, block: bool, by: Any
 
 @transaction.atomic
 def add_priority(organisation: Organisation, name: str, *, by: Any) -> Any:
-    from openqi.projects.models import StrategicPriority
-
     priority, created = StrategicPriority.objects.get_or_create(organisation=organisation, name=name.strip())
     if not priority.is_active:
         priority.is_active = True
         priority.save(update_fields=["is_active"])
     audit.record(
-        actor=by,
+        by=by,
         action="create" if created else "update",
         instance=priority,
         organisation=organisation,
@@ -268,7 +281,7 @@ def retire_priority(priority: Any, *, by: Any) -> None:
     priority.is_active = False
     priority.save(update_fields=["is_active"])
     audit.record(
-        actor=by,
+        by=by,
         action="update",
         instance=priority,
         organisation=priority.organisation,

@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict, show_conflict
-from openqi.core.scoping import scope_for
+from openqi.core.concurrency import attempt_edit
 from openqi.organisations import services
 from openqi.organisations.forms import (
     InvitationForm,
@@ -21,8 +20,9 @@ from openqi.organisations.forms import (
     RenameForm,
     UnitNameForm,
 )
-from openqi.organisations.models import Directorate, Invitation, Membership, Service
+from openqi.organisations.models import Directorate, Invitation, Membership, Service, StrategicPriority
 from openqi.organisations.presenters import InvitationRow, MemberRow
+from openqi.organisations.scoping import scope_for
 
 
 @login_required
@@ -91,17 +91,18 @@ def member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial = {"name": membership.user.name, "roles": membership.roles, "version": membership.version}
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_member(
+        edit = attempt_edit(
+            form,
+            lambda: services.update_member(
                 membership,
                 roles=form.cleaned_data["roles"],
                 name=form.cleaned_data["name"],
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except EditConflict:
-            show_conflict(form, scope.get_or_404(Membership, pk=membership.pk).version)
-        else:
+            ),
+            reload=lambda: scope.get_or_404(Membership, pk=membership.pk),
+        )
+        if edit.saved:
             messages.success(request, f"Saved {membership.user.display_name}.")
             return redirect("organisations:people", slug=organisation.slug)
     return render(
@@ -187,19 +188,19 @@ def rename_unit(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResp
         return render(request, "errors/404.jinja", status=404)
     form = RenameForm(request.POST or None, initial={"name": unit.name, "version": unit.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rename(
+        edit = attempt_edit(
+            form,
+            lambda: services.rename(
                 unit,
                 form.cleaned_data["name"],
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
                 organisation=organisation,
-            )
-        except EditConflict:
-            show_conflict(form, scope.get_or_404(type(unit), pk=unit.pk).version)
-        except IntegrityError:
-            form.add_error("name", "That name is already in use here")
-        else:
+            ),
+            reload=lambda: scope.get_or_404(type(unit), pk=unit.pk),
+            refusals={services.NameInUse: "name"},
+        )
+        if edit.saved:
             messages.success(request, "Renamed.")
             return redirect("organisations:structure", slug=organisation.slug)
     return render(
@@ -212,8 +213,6 @@ def rename_unit(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResp
 @login_required
 def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Organisation-wide settings: the personal-data policy, and the strategic priorities projects pick."""
-    from openqi.projects.models import StrategicPriority
-
     scope = scope_for(request.user)
     organisation = scope.admin_organisation_or_404(slug)
     policy_form = PersonalDataPolicyForm(

@@ -24,8 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from openqi.core.scoping import Scope, scope_for
 from openqi.organisations.models import Role
+from openqi.organisations.scoping import Scope, scope_for
 from openqi.projects.models import Project, TeamRole, Visibility
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from openqi.accounts.models import User
-from openqi.organisations.models import Organisation, Service
+from openqi.organisations.models import Organisation, Service, StrategicPriority
 from openqi.projects.models import (
     ActDecision,
     ChangeIdea,
@@ -27,7 +27,6 @@ from openqi.projects.models import (
     Project,
     StoryCategory,
     StoryEntry,
-    StrategicPriority,
     TeamMember,
     TeamRole,
     Visibility,

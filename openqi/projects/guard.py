@@ -19,11 +19,11 @@ def guard_kwargs(project: Project) -> dict[str, Any]:
 
 
 def record_confirmation(
-    form: PersonalDataGuardMixin, *, actor: Any, project: Project, instance: models.Model
+    form: PersonalDataGuardMixin, *, by: Any, project: Project, instance: models.Model
 ) -> None:
     if form.personal_data_confirmed:
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.CONFIRM,
             instance=instance,
             project=project,

@@ -13,27 +13,10 @@ from django.db import models
 from django.utils import timezone
 
 from openqi.core.concurrency import VersionedModel
-from openqi.organisations.models import Directorate, Organisation, Service
+from openqi.organisations.models import Directorate, Organisation, Service, StrategicPriority
 
 # How long a progress score may go unreviewed before the project, the lead and the coach are prompted.
 SCORE_REVIEW_DAYS = 30
-
-
-class StrategicPriority(models.Model):
-    """Configurable per organisation (e.g. "Reducing waiting times", "Patient safety")."""
-
-    organisation_path: ClassVar[str] = "organisation"
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="priorities")
-    name = models.CharField(max_length=120)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="priority_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Lifecycle(models.TextChoices):
@@ -123,6 +106,23 @@ def progress_label(score: Decimal | None) -> str:
 
 class Project(VersionedModel):
     organisation_path: ClassVar[str] = "organisation"
+    # The project record: what its edit form offers, and what the audit trail compares before and after.
+    RECORD_FIELDS: ClassVar[tuple[str, ...]] = (
+        "title",
+        "problem",
+        "aim_what",
+        "aim_for_whom",
+        "aim_baseline",
+        "aim_target",
+        "aim_by",
+        "directorate",
+        "service",
+        "priorities",
+        "start_date",
+        "expected_end_date",
+        "visibility",
+        "coproduction",
+    )
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="projects")
     directorate = models.ForeignKey(Directorate, null=True, blank=True, on_delete=models.SET_NULL)
@@ -331,6 +331,29 @@ class PDSACycle(VersionedModel):
     """One Plan-Do-Study-Act cycle. `follows` chains cycles into a ramp for a change idea."""
 
     organisation_path: ClassVar[str] = "project__organisation"
+    # What each stage's form writes; the audit trail compares all of them and the cycle's place in a ramp.
+    STAGE_FIELDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "plan": (
+            "title",
+            "objective",
+            "questions",
+            "prediction",
+            "plan_what",
+            "plan_who",
+            "plan_when",
+            "plan_where",
+            "plan_data",
+            "started_on",
+        ),
+        "do": ("do_what_happened", "do_observations"),
+        "study": ("study_results",),
+        "act": ("act_decision", "act_next_step", "completed_on"),
+    }
+    AUDITED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "change_idea",
+        "follows",
+        *(name for fields in STAGE_FIELDS.values() for name in fields),
+    )
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pdsa_cycles")
     change_idea = models.ForeignKey(
@@ -382,6 +405,7 @@ class PDSACycle(VersionedModel):
 
 class PDSATask(VersionedModel):
     organisation_path: ClassVar[str] = "cycle__project__organisation"
+    AUDITED_FIELDS: ClassVar[tuple[str, ...]] = ("description", "owner", "due_on", "done")
 
     cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="tasks")
     description = models.CharField(max_length=300)
@@ -407,6 +431,7 @@ class StoryCategory(models.TextChoices):
 
 class StoryEntry(VersionedModel):
     organisation_path: ClassVar[str] = "project__organisation"
+    AUDITED_FIELDS: ClassVar[tuple[str, ...]] = ("occurred_on", "category", "title", "text")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="story_entries")
     occurred_on = models.DateField(default=timezone.localdate)

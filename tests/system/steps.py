@@ -23,6 +23,11 @@ def given_i_am_signed_in_as(journey: Journey, email: str) -> None:
     assert "Sign out" in journey.page.inner_text("header")
 
 
+def when_i_accept_the_invitation_and_ask_for_a_code(journey: Journey) -> None:
+    journey.press("Accept invitation")
+    journey.press("Send me a sign-in code")
+
+
 def the_invitation_link_for(email: str) -> str:
     link = last_link_for(email)
     return link[link.index("/invitations/") :]

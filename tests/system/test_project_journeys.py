@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from openqi.accounts.tests.helpers import last_code_for
 from tests.system.conftest import Journey
-from tests.system.steps import given_i_am_signed_in_as, the_invitation_link_for, when_i_enter_the_code
+from tests.system.steps import (
+    given_i_am_signed_in_as,
+    the_invitation_link_for,
+    when_i_accept_the_invitation_and_ask_for_a_code,
+    when_i_enter_the_code,
+)
 
 
 def test_a_person_outside_the_team_sees_nothing_of_a_private_project(
@@ -63,7 +68,7 @@ def test_a_lead_creates_a_project_and_invites_a_service_user_partner(
     # Then the partner, on their own device without JavaScript, accepts and signs in by code
     partner = second_journey
     partner.goto(the_invitation_link_for("alex.partner@outlook.com"))
-    partner.press("Accept invitation")
+    when_i_accept_the_invitation_and_ask_for_a_code(partner)
     when_i_enter_the_code(partner, last_code_for("alex.partner@outlook.com"))
     # And finds the project among their projects, where they are a partner
     partner.goto("/projects/mine/")

@@ -1,4 +1,5 @@
-"""Reading periods as UK users type them, and moving them to the start of their week or month.
+"""Reading periods as UK users type them, and saying a period back in a message. Moving a period to
+the start of its week or month is arithmetic, and lives with the rest of it in `openqi.measures.periods`.
 
 Day first, always: NHS staff write 04/03/2025 for 4 March, and guessing month-first for some rows would
 silently scramble a series. A date that only makes sense month first is reported, not swapped.
@@ -199,15 +200,6 @@ def parse_period_text(text: str) -> DateResult:
     if kinds == "m":
         return DateProblem.NO_YEAR
     return DateProblem.UNRECOGNISED
-
-
-def normalise_period(day: date, frequency: str) -> date:
-    """The date a period is stored under: Monday of the week, 1st of the month, or the day itself."""
-    if frequency == "weekly":
-        return day - timedelta(days=day.weekday())
-    if frequency == "monthly":
-        return day.replace(day=1)
-    return day
 
 
 def format_day(day: date) -> str:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from openqi.measures.periods import normalise_period
+
 from . import messages
 from .columns import ColumnMap, HeaderError, map_columns
-from .dates import DateProblem, MonthFirst, normalise_period, parse_period_cell
+from .dates import DateProblem, MonthFirst, parse_period_cell
 from .escaping import unescape_formula
 from .numeric import NumberProblem, ParsedNumber, format_number, is_whole, parse_number_cell
 from .reading import Cell, Table, UploadError, read_table

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from openqi.measures.models import DataKind, DataPoint, Frequency, Measure, MeasureType, ProjectMeasure
+from openqi.measures.periods import next_period
 from openqi.organisations.tests.factories import OrganisationFactory
 from openqi.projects.tests.factories import ProjectFactory
 
@@ -41,8 +42,6 @@ def add_points(
     measure: Measure, values: list[tuple[int, int]] | list[float], start: dt.date = MONDAY
 ) -> None:
     """Weekly (or per frequency) points: (numerator, denominator) pairs or plain values."""
-    from openqi.measures.services import next_period
-
     period = start
     points = []
     for v in values:

@@ -131,8 +131,8 @@ def test_clearing_a_stored_row_asks_to_tick_delete(setup) -> None:  # type: igno
 
 
 def test_grid_audit_has_before_and_after_per_period_in_every_linked_project(world, projects, setup) -> None:  # type: ignore[no-untyped-def]
-    from openqi.measures import services
     from openqi.measures.dataio import DataRow
+    from openqi.measures.services.data import AUDIT_PERIODS, save_rows
 
     link, url, a, _b = setup
     ProjectMeasureFactory(project=projects.private, measure=link.measure)  # the measure is shared
@@ -153,12 +153,9 @@ def test_grid_audit_has_before_and_after_per_period_in_every_linked_project(worl
     # A large import lists at most AUDIT_PERIODS periods and counts the rest.
     rows = [
         DataRow(period=WEEK1 + dt.timedelta(weeks=i), numerator=Decimal(1), denominator=Decimal(2))
-        for i in range(services.AUDIT_PERIODS + 5)
+        for i in range(AUDIT_PERIODS + 5)
     ]
-    services.save_rows(link.measure, rows, by=world.lead, project=projects.shared, source="import:x")
+    save_rows(link.measure, rows, by=world.lead, project=projects.shared, source="import:x")
     big = AuditEvent.objects.filter(object_type="measures.measure").latest("pk")
-    assert len(big.changes["periods"]) == services.AUDIT_PERIODS
-    assert (
-        big.changes["periods_not_listed"] == 5
-        and big.changes["periods_changed"] == services.AUDIT_PERIODS + 5
-    )
+    assert len(big.changes["periods"]) == AUDIT_PERIODS
+    assert big.changes["periods_not_listed"] == 5 and big.changes["periods_changed"] == AUDIT_PERIODS + 5

@@ -1,5 +1,5 @@
-"""Services: chart suggestion, saving data, all-or-nothing import, update-or-skip, data_version and the
-chart cache, concurrency on definitions, audit."""
+"""Services: saving data, all-or-nothing import, update-or-skip, data_version and the chart cache,
+concurrency on definitions, audit."""
 
 from __future__ import annotations
 
@@ -10,37 +10,13 @@ import pytest
 
 from openqi.core.concurrency import EditConflict
 from openqi.core.models import AuditEvent
-from openqi.measures import charting, services
+from openqi.measures import charting
 from openqi.measures.dataio import DataRow
 from openqi.measures.models import DataKind, DataPoint, Measure
+from openqi.measures.services import data, definitions, imports, limits, notes
 from openqi.measures.tests.factories import MONDAY, MeasureFactory, ProjectMeasureFactory, add_points
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.parametrize(
-    ("kind", "mean_den", "chart"),
-    [
-        (DataKind.PROPORTION, 80, "p"),
-        (DataKind.PROPORTION, 20000, "pp"),
-        (DataKind.RATE, 50, "u"),
-        (DataKind.RATE, 5000, "up"),
-        (DataKind.COUNT, None, "c"),
-        (DataKind.CONTINUOUS, None, "i"),
-        (DataKind.TIME_BETWEEN, None, "t"),
-        (DataKind.CASES_BETWEEN, None, "g"),
-    ],
-)
-def test_chart_suggested_from_the_data(kind: str, mean_den: float | None, chart: str) -> None:
-    assert services.suggest_chart(kind, mean_denominator=mean_den) == chart
-
-
-def test_run_chart_until_there_are_enough_points(world) -> None:  # type: ignore[no-untyped-def]
-    m = MeasureFactory(organisation=world.trust, kind=DataKind.CONTINUOUS, min_points_for_limits=12)
-    assert services.chart_to_draw(m, n_points=11) == "run"
-    assert services.chart_to_draw(m, n_points=12) == "i"
-    m.chart_type = "c"
-    assert services.chart_to_draw(m, n_points=30) == "c"
 
 
 def _csv(rows: list[str]) -> bytes:
@@ -51,12 +27,12 @@ def test_grid_save_creates_updates_and_bumps_version_only_on_change(world) -> No
     m = MeasureFactory(organisation=world.trust)
     v0 = m.data_version
     rows = [DataRow(period=MONDAY, numerator=Decimal(4), denominator=Decimal(10))]
-    result = services.save_rows(m, rows, by=world.lead)
+    result = data.save_rows(m, rows, by=world.lead)
     assert (result.created, result.updated) == (1, 0)
     assert m.data_version == v0 + 1
-    again = services.save_rows(m, rows, by=world.lead)
+    again = data.save_rows(m, rows, by=world.lead)
     assert again.unchanged == 1 and m.data_version == v0 + 1
-    services.save_rows(
+    data.save_rows(
         m,
         [DataRow(period=MONDAY + dt.timedelta(days=2), numerator=Decimal(5), denominator=Decimal(10))],
         by=world.lead,
@@ -68,30 +44,28 @@ def test_grid_save_creates_updates_and_bumps_version_only_on_change(world) -> No
 
 def test_import_is_all_or_nothing(world) -> None:  # type: ignore[no-untyped-def]
     m = MeasureFactory(organisation=world.trust)
-    draft = services.stage_upload(
+    draft = imports.stage_upload(
         m, filename="data.csv", content=_csv(["2025-01-06,4,10,", "2025-01-13,x,10,"]), by=world.lead
     )
-    preview = services.preview_draft(draft)
+    preview = imports.preview_draft(draft)
     assert not preview.is_valid and preview.error_count == 1
     assert "Row 3" in preview.error_messages()[0]
-    with pytest.raises(services.ImportRefused):
-        services.confirm_import(draft, include_updates=True, by=world.lead)
+    with pytest.raises(imports.ImportRefused):
+        imports.confirm_import(draft, include_updates=True, by=world.lead)
     assert not DataPoint.objects.filter(measure=m).exists()
 
 
 def test_reimport_updates_or_skips_existing_periods(world) -> None:  # type: ignore[no-untyped-def]
     m = MeasureFactory(organisation=world.trust)
-    services.save_rows(
-        m, [DataRow(period=MONDAY, numerator=Decimal(4), denominator=Decimal(10))], by=world.lead
-    )
+    data.save_rows(m, [DataRow(period=MONDAY, numerator=Decimal(4), denominator=Decimal(10))], by=world.lead)
     content = _csv(["2025-01-06,6,10,", "2025-01-13,7,10,"])
-    draft = services.stage_upload(m, filename="d.csv", content=content, by=world.lead)
-    assert services.preview_draft(draft).update_count == 1
-    result = services.confirm_import(draft, include_updates=False, by=world.lead)
+    draft = imports.stage_upload(m, filename="d.csv", content=content, by=world.lead)
+    assert imports.preview_draft(draft).update_count == 1
+    result = imports.confirm_import(draft, include_updates=False, by=world.lead)
     assert (result.created, result.updated) == (1, 0)
     assert m.points.get(period=MONDAY).numerator == 4
-    draft = services.stage_upload(m, filename="d.csv", content=content, by=world.lead)
-    result = services.confirm_import(draft, include_updates=True, by=world.lead)
+    draft = imports.stage_upload(m, filename="d.csv", content=content, by=world.lead)
+    result = imports.confirm_import(draft, include_updates=True, by=world.lead)
     assert result.updated == 1 and m.points.get(period=MONDAY).numerator == 6
     assert not m.import_drafts.exists()
 
@@ -101,11 +75,11 @@ def test_chart_cache_follows_the_data_version(world, projects) -> None:  # type:
     m = link.measure
     add_points(m, [(45, 100)] * 15)
     first = charting.chart_payload(m, projects.shared.pk, "full", "a")
-    key = charting.cache_key(m, projects.shared.pk, "full")
-    services.save_rows(
+    key = charting.cache_key(m, projects.shared.pk, "full", "a")
+    data.save_rows(
         m, [DataRow(period=MONDAY, numerator=Decimal(90), denominator=Decimal(100))], by=world.lead
     )
-    assert charting.cache_key(m, projects.shared.pk, "full") != key
+    assert charting.cache_key(m, projects.shared.pk, "full", "a") != key
     second = charting.chart_payload(m, projects.shared.pk, "full", "a")
     assert first["table_rows"][0][1] != second["table_rows"][0][1]
 
@@ -115,13 +89,13 @@ def test_annotation_freeze_and_exclusion_change_the_chart(world, projects) -> No
     m = link.measure
     add_points(m, [(45 + i % 3, 100) for i in range(20)] + [(70, 100)] * 8)
     v = m.data_version
-    services.add_limit_change(
+    limits.add_limit_change(
         m, kind="freeze", period=MONDAY + dt.timedelta(weeks=19), reason="Before PDSA 1", by=world.lead
     )
-    services.add_annotation(
+    notes.add_annotation(
         m, project=projects.shared, period=MONDAY + dt.timedelta(weeks=20), text="PDSA 1", by=world.lead
     )
-    services.set_exclusion(m.points.first(), excluded=True, reason="Outage", by=world.lead)
+    limits.set_exclusion(m.points.first(), excluded=True, reason="Outage", by=world.lead)
     assert m.data_version == v + 3
     computed = charting.compute_chart(m, *charting.load_chart_inputs(m, projects.shared.pk))
     assert computed.spec.baseline_end == 19
@@ -149,9 +123,9 @@ def test_mdc_chart_for_measurements_with_assurance(world) -> None:  # type: igno
 def test_definition_edits_detect_conflicts(world) -> None:  # type: ignore[no-untyped-def]
     m = MeasureFactory(organisation=world.trust)
     stale = Measure.objects.get(pk=m.pk)
-    services.update_definition(m, changes={"name": "New name"}, expected_version=m.version, by=world.lead)
+    definitions.update_definition(m, changes={"name": "New name"}, expected_version=m.version, by=world.lead)
     with pytest.raises(EditConflict):
-        services.update_definition(
+        definitions.update_definition(
             stale, changes={"name": "Other"}, expected_version=stale.version, by=world.lead
         )
     assert Measure.objects.get(pk=m.pk).name == "New name"
@@ -162,6 +136,6 @@ def test_projects_use_only_their_organisations_measures(world) -> None:  # type:
 
     theirs = MeasureFactory(organisation=world.other_trust)
     with pytest.raises(ValueError):
-        services.add_to_project(
+        definitions.add_to_project(
             ProjectFactory(organisation=world.trust), theirs, measure_type="outcome", by=world.lead
         )

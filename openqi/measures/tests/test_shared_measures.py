@@ -86,16 +86,16 @@ def test_a_change_to_a_shared_measure_is_in_every_projects_audit_trail(world, pr
     import datetime as dt
 
     from openqi.core.models import AuditEvent
-    from openqi.measures import services
+    from openqi.measures.services import definitions, limits
 
     ProjectMeasureFactory(project=projects.shared, measure=secret.measure)
-    services.add_limit_change(
+    limits.add_limit_change(
         secret.measure, kind="freeze", period=dt.date(2025, 1, 13), reason="Baseline", by=world.lead,
         project=projects.shared,
     )  # fmt: skip
     point = secret.measure.points.first()
-    services.set_exclusion(point, excluded=True, reason="Outage", by=world.lead, project=projects.shared)
-    services.update_definition(
+    limits.set_exclusion(point, excluded=True, reason="Outage", by=world.lead, project=projects.shared)
+    definitions.update_definition(
         secret.measure,
         changes={"unit": "per cent"},
         expected_version=1,

@@ -161,14 +161,14 @@ def test_family_orders_outcome_process_balancing_and_flags_balancing_concern(wor
 
 
 def test_measures_for_cycle(world, projects) -> None:  # type: ignore[no-untyped-def]
-    from openqi.measures import services
+    from openqi.measures.services import notes
 
     cycle = PDSACycleFactory(project=projects.shared, title="Reminder texts")
     linked = ProjectMeasureFactory(project=projects.shared)
     linked.pdsa_cycles.add(cycle)
     annotated = ProjectMeasureFactory(project=projects.shared, measure_type=MeasureType.BALANCING)
     add_points(annotated.measure, [1.0, 2.0])
-    services.add_annotation(
+    notes.add_annotation(
         annotated.measure,
         project=projects.shared,
         period=annotated.measure.points.first().period,
@@ -222,12 +222,12 @@ def test_add_a_new_measure_to_the_project(world, projects) -> None:  # type: ign
 
 
 def test_annotations_appear_on_the_project_timeline(world, projects) -> None:  # type: ignore[no-untyped-def]
-    from openqi.measures import services
+    from openqi.measures.services import notes
     from openqi.projects.presenters.timeline import timeline_for
 
     link = ProjectMeasureFactory(project=projects.shared)
     add_points(link.measure, [(4, 10), (5, 10)])
-    services.add_annotation(
+    notes.add_annotation(
         link.measure,
         project=projects.shared,
         period=link.measure.points.first().period,
@@ -263,13 +263,13 @@ def test_definition_edit_without_a_version_is_refused(world, projects) -> None: 
 
 
 def test_after_a_definition_conflict_saving_again_succeeds(world, projects) -> None:  # type: ignore[no-untyped-def]
-    from openqi.measures import services
+    from openqi.measures.services import definitions
 
     link = ProjectMeasureFactory(project=projects.shared)
     c = _client(world.lead)
     data = _definition_post(link.measure, version="1")
     # Someone else renames it after the page was opened.
-    services.update_definition(
+    definitions.update_definition(
         link.measure, changes={"name": "Their name"}, expected_version=1, by=world.coach
     )
     first = c.post(_url(link, "edit/"), data)
@@ -290,7 +290,7 @@ PATIENT = "Mr John Smith NHS 943 476 5919 DOB 01/02/1960"
 def test_an_upload_with_patient_details_in_a_comment_cannot_be_imported(world, projects) -> None:  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from openqi.measures import services
+    from openqi.measures.services import imports
 
     link = ProjectMeasureFactory(project=projects.shared)
     c = _client(world.lead)
@@ -304,8 +304,8 @@ def test_an_upload_with_patient_details_in_a_comment_cannot_be_imported(world, p
     assert c.post(location, {}).status_code == 200
     assert not DataPoint.objects.exists()
     draft = link.measure.import_drafts.get()
-    with pytest.raises(services.ImportRefused):
-        services.confirm_import(draft, include_updates=True, by=world.lead)
+    with pytest.raises(imports.ImportRefused):
+        imports.confirm_import(draft, include_updates=True, by=world.lead)
     assert not DataPoint.objects.exists()
 
 
@@ -315,3 +315,28 @@ def test_grid_comments_pass_the_personal_data_guard(world, projects) -> None:  #
     response = _client(world.lead).post(_url(link, "data/"), {**data, "row-0-comment": PATIENT})
     assert response.status_code == 200 and "This looks like an NHS number" in response.content.decode()
     assert not DataPoint.objects.exists()
+
+
+def _duplicate_ids(html: str) -> list[str]:
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_no_two_charts_on_a_page_share_an_id_whatever_was_downloaded(world, projects) -> None:  # type: ignore[no-untyped-def]
+    links = [ProjectMeasureFactory(project=projects.shared) for _ in range(3)]
+    for link in links:
+        add_points(link.measure, [(4 + i % 3, 10) for i in range(14)])
+    c = _client(world.coach)
+    # Downloads come first, so that anything they cache is what the pages find.
+    assert c.get(_url(links[0], "chart.svg")).status_code == 200
+    assert c.get(_url(links[1], "chart.png")).status_code == 200
+    assert c.get(_url(links[2], "chart.svg")).status_code == 200
+    # The family of measures (its own page and the project overview's panel) shows every card.
+    for page in (f"/measures/project/{projects.shared.pk}/", f"/projects/{projects.shared.pk}/"):
+        html = c.get(page).content.decode()
+        assert all(f'id="cardpm{link.pk}-title"' in html for link in links), page
+        assert _duplicate_ids(html) == [], page
+    for link in links:
+        html = c.get(_url(link)).content.decode()
+        assert f'id="chartpm{link.pk}-title"' in html
+        assert _duplicate_ids(html) == []

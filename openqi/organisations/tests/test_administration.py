@@ -7,7 +7,7 @@ from django.test import Client
 
 from openqi.core.models import AuditEvent
 from openqi.organisations import services
-from openqi.organisations.models import Directorate, Membership, Role
+from openqi.organisations.models import Directorate, Membership, Role, StrategicPriority
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,6 @@ def test_admins_set_the_personal_data_policy_and_strategic_priorities(world) -> 
     from django.test import Client
 
     from openqi.core.models import AuditEvent
-    from openqi.projects.models import StrategicPriority
 
     client = Client()
     client.force_login(world.admin)

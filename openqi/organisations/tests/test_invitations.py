@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from openqi.accounts.models import User
@@ -14,6 +17,33 @@ from openqi.organisations import services
 from openqi.organisations.models import Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self.forms.append((attributes.get("action") or "", {}))
+        elif tag == "input" and self.forms and attributes.get("name"):
+            self.forms[-1][1][attributes["name"] or ""] = attributes.get("value") or ""
+
+
+def sign_in_form(response: HttpResponse) -> tuple[str, dict[str, str]]:
+    """The form on the page that asks allauth for a sign-in code: where it posts and what it sends,
+    exactly as a browser without JavaScript would submit it."""
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    found = [
+        (action, fields) for action, fields in parser.forms if action == reverse("account_request_login_code")
+    ]
+    assert len(found) == 1, f"expected one sign-in form, found {len(found)}"
+    action, fields = found[0]
+    fields.pop("csrfmiddlewaretoken", None)
+    return action, fields
 
 
 def invite(world, email: str = "carer.partner@gmail.com", roles: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -58,18 +88,69 @@ def test_opening_the_link_does_not_accept(client: Client, world) -> None:  # typ
     assert not User.objects.filter(email="carer.partner@gmail.com").exists()
 
 
-def test_accepting_creates_the_account_and_sends_a_code(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_creates_the_account_and_offers_a_sign_in_code(client: Client, world) -> None:  # type: ignore[no-untyped-def]
     issued = invite(world, roles=[Role.SPONSOR])
+    mail.outbox.clear()
     response = client.post(issued.path)
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/code/confirm/")
+    assert response.status_code == 200
     user = User.objects.get(email="carer.partner@gmail.com")
     membership = Membership.objects.get(user=user)
     assert membership.organisation == world.trust and membership.roles == [Role.SPONSOR]
     assert Invitation.objects.get().status == "accepted"
-    client.post("/accounts/login/code/confirm/", {"code": last_code_for("carer.partner@gmail.com")})
-    assert client.session["_auth_user_id"] == str(user.pk)
+    # Accepting signs nobody in and sends nothing: the person asks for their code on the next page.
+    assert "_auth_user_id" not in client.session and not mail.outbox
+    assert sign_in_form(response) == (
+        reverse("account_request_login_code"),
+        {"email": "carer.partner@gmail.com"},
+    )
     actions = set(AuditEvent.objects.values_list("object_type", "action"))
     assert {("organisations.membership", "create"), ("organisations.invitation", "accept")} <= actions
+
+
+def test_an_invited_person_signs_in_with_a_code_sent_to_the_invited_address(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    # Given an invitation e-mailed to a carer partner
+    issued = invite(world)
+    link = last_link_for("carer.partner@gmail.com")
+    path = link[link.index("/invitations/") :]
+    # When they open the link, they see a confirmation page and nothing is accepted yet
+    page = client.get(path)
+    assert page.status_code == 200 and "Accept invitation" in page.content.decode()
+    assert Invitation.objects.get(pk=issued.invitation.pk).status == "pending"
+    # When they accept, then press the one button on the next page (a plain form: no JavaScript needed)
+    accepted = client.post(path)
+    action, fields = sign_in_form(accepted)
+    mail.outbox.clear()
+    asked = client.post(action, fields)
+    assert asked.status_code == 302 and asked.url.startswith(reverse("account_confirm_login_code"))
+    # Then a one-time code reaches the invited address, and only that address
+    assert [message.to for message in mail.outbox] == [["carer.partner@gmail.com"]]
+    # And entering it signs them in, on the home page, as a member of the organisation
+    home = client.post(
+        reverse("account_confirm_login_code"), {"code": last_code_for("carer.partner@gmail.com")}, follow=True
+    )
+    user = User.objects.get(email="carer.partner@gmail.com")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert home.redirect_chain[-1][0] == reverse("core:home")
+    body = home.content.decode()
+    assert "Welcome, Jo Carer" in body and "Northshire Health and Care NHS Foundation Trust" in body
+    assert Membership.objects.filter(user=user, organisation=world.trust).exists()
+
+
+def test_someone_else_signed_in_is_signed_out_on_accepting(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    # A forwarded link opened on a colleague's signed-in browser must not leave the colleague signed in.
+    issued = invite(world)
+    client.force_login(world.coach)
+    response = client.post(issued.path)
+    assert "_auth_user_id" not in client.session
+    assert sign_in_form(response)[1] == {"email": "carer.partner@gmail.com"}
+
+
+def test_the_invited_person_already_signed_in_goes_home(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    issued = invite(world, email=world.coach.email, roles=[Role.SPONSOR])
+    client.force_login(world.coach)
+    response = client.post(issued.path)
+    assert response.status_code == 302 and response.url == reverse("core:home")
+    assert client.session["_auth_user_id"] == str(world.coach.pk)
 
 
 def test_an_existing_person_keeps_their_account_and_gains_roles(client: Client, world) -> None:  # type: ignore[no-untyped-def]

@@ -114,18 +114,7 @@ class PlanForm(_StageForm):
 
     class Meta:
         model = PDSACycle
-        fields = [
-            "title",
-            "objective",
-            "questions",
-            "prediction",
-            "plan_what",
-            "plan_who",
-            "plan_when",
-            "plan_where",
-            "plan_data",
-            "started_on",
-        ]
+        fields = list(PDSACycle.STAGE_FIELDS["plan"])
         labels = {
             "title": "Title of the test",
             "objective": "Objective",
@@ -158,7 +147,7 @@ class DoForm(_StageForm):
 
     class Meta:
         model = PDSACycle
-        fields = ["do_what_happened", "do_observations"]
+        fields = list(PDSACycle.STAGE_FIELDS["do"])
         labels = {"do_what_happened": "What happened", "do_observations": "Observations"}
         help_texts = {"do_observations": "What the team noticed that was not in the plan."}
         widgets = {"do_what_happened": _TEXT, "do_observations": _TEXT}
@@ -171,7 +160,7 @@ class StudyForm(_StageForm):
 
     class Meta:
         model = PDSACycle
-        fields = ["study_results"]
+        fields = list(PDSACycle.STAGE_FIELDS["study"])
         labels = {"study_results": "Results compared with the prediction"}
         widgets = {"study_results": forms.Textarea(attrs={"rows": 6})}
 
@@ -191,7 +180,7 @@ class ActForm(_StageForm):
 
     class Meta:
         model = PDSACycle
-        fields = ["act_decision", "act_next_step", "completed_on"]
+        fields = list(PDSACycle.STAGE_FIELDS["act"])
         labels = {"act_next_step": "Next step"}
         widgets = {"act_next_step": _TEXT}
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from openqi.core.concurrency import VersionField
-from openqi.organisations.models import Directorate, Organisation, Service
+from openqi.organisations.models import Directorate, Organisation, Service, StrategicPriority
 from openqi.privacy.forms import PersonalDataGuardMixin
 from openqi.projects.models import (
     LIFECYCLE_NEXT,
@@ -16,7 +16,6 @@ from openqi.projects.models import (
     CoproductionLevel,
     Lifecycle,
     Project,
-    StrategicPriority,
     Visibility,
 )
 
@@ -35,22 +34,7 @@ class ProjectForm(PersonalDataGuardMixin, forms.ModelForm[Project]):
 
     class Meta:
         model = Project
-        fields = [
-            "title",
-            "problem",
-            "aim_what",
-            "aim_for_whom",
-            "aim_baseline",
-            "aim_target",
-            "aim_by",
-            "directorate",
-            "service",
-            "priorities",
-            "start_date",
-            "expected_end_date",
-            "visibility",
-            "coproduction",
-        ]
+        fields = list(Project.RECORD_FIELDS)
         labels = {
             "title": "Project title",
             "problem": "The problem",

@@ -1,25 +1,16 @@
-"""The project's section navigation. Sections appear as their features exist (their URL names resolve)."""
+"""The project's section navigation and the context every page inside a project shares. Sections are
+the tabs registered on `plugins.project_tabs`: the project's own, and those of apps above it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from openqi.projects import plugins
 from openqi.projects.access import Level
 from openqi.projects.models import Project
-
-# (section key, URL name, link text, level needed to see the link)
-SECTIONS: list[tuple[str, str, str, Level]] = [
-    ("overview", "projects:detail", "Overview", Level.VIEW),
-    ("team", "projects:team", "Team", Level.VIEW),
-    ("drivers", "projects:drivers", "Driver diagram", Level.VIEW),
-    ("pdsa", "projects:pdsa_list", "PDSA cycles", Level.VIEW),
-    ("measures", "measures:project_measures", "Measures", Level.VIEW),
-    ("story", "projects:story", "Story log", Level.VIEW),
-    ("timeline", "projects:timeline", "Timeline", Level.VIEW),
-    ("audit", "projects:audit", "Audit trail", Level.ADMIN),
-]
 
 
 @dataclass(frozen=True)
@@ -31,11 +22,23 @@ class NavItem:
 
 def project_sections(project: Project, level: Level) -> list[NavItem]:
     items = []
-    for key, name, text, need in SECTIONS:
-        if level < need:
+    for key in plugins.project_tabs.names():
+        tab = plugins.project_tabs.get(key)
+        if tab is None or level < tab.level:
             continue
         try:
-            items.append(NavItem(key, reverse(name, kwargs={"pk": project.pk}), text))
-        except NoReverseMatch:
+            items.append(NavItem(key, reverse(tab.url_name, kwargs={"pk": project.pk}), tab.text))
+        except NoReverseMatch:  # a tab whose app is not installed
             continue
     return items
+
+
+def project_context(project: Project, level: Level, section: str, **extra: Any) -> dict[str, Any]:
+    """The context every page inside a project needs for projects/_layout.jinja."""
+    return {
+        "project": project,
+        "level": level,
+        "section": section,
+        "sections": project_sections(project, level),
+        **extra,
+    }

@@ -7,6 +7,9 @@ from typing import Any
 
 from django.urls import reverse
 
+from openqi.core.plugins import RenderedPanel, render_panels
+from openqi.projects import plugins
+from openqi.projects.access import Level
 from openqi.projects.models import ActDecision, ChangeIdea, PDSACycle, PDSATask, Project
 
 STAGE_TAG_CLASSES = {
@@ -134,22 +137,15 @@ class CyclePage:
     act_rows: list[dict[str, Any]]
     tasks: list[TaskRow]
     can_continue_ramp: bool
-    # The measures linked to this cycle, or annotated with it on a chart (openqi.measures).
-    measures: list[Any]
-
-
-def _measures(cycle: PDSACycle) -> list[Any]:
-    # Imported here: the measures app depends on projects, not the other way round.
-    from openqi.measures.presenters import measures_for_cycle
-
-    return list(measures_for_cycle(cycle))
+    # What apps above projects show on the cycle (measures: the charts linked to it).
+    panels: list[RenderedPanel]
 
 
 def _date(value: Any) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def cycle_page(project: Project, cycle: PDSACycle) -> CyclePage:
+def cycle_page(project: Project, cycle: PDSACycle, level: Level) -> CyclePage:
     siblings = list(
         project.pdsa_cycles.filter(change_idea_id=cycle.change_idea_id).select_related("change_idea")
     )
@@ -193,5 +189,5 @@ def cycle_page(project: Project, cycle: PDSACycle) -> CyclePage:
         # Offered once: after the next cycle exists, the ramp itself leads on to it.
         can_continue_ramp=cycle.act_decision in (ActDecision.ADOPT, ActDecision.ADAPT)
         and not any(s.follows_id == cycle.pk for s in siblings),
-        measures=_measures(cycle),
+        panels=render_panels(plugins.cycle_panels, cycle, level),
     )

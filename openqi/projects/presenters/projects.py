@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from openqi.organisations.scoping import scope_for
 from openqi.projects.models import (
     PROGRESS_LEVELS,
     Lifecycle,
@@ -39,6 +40,14 @@ def my_project_rows(user: Any) -> list[ProjectRow]:
         .order_by("title")
     )
     return [ProjectRow.of(p) for p in mine]
+
+
+def home_panel(request: Any) -> dict[str, Any] | None:
+    """The home page's projects panel: the person's current projects, or where to find and start one."""
+    rows = my_project_rows(request.user)
+    if not rows and not scope_for(request.user).memberships:
+        return None
+    return {"rows": rows}
 
 
 def lifecycle_tag(project: Project) -> dict[str, str]:

@@ -1,15 +1,18 @@
 """The project timeline: one dated list, newest first, merged from everything that happened to a project
 (story entries, PDSA cycles, progress scores, team changes, lifecycle moves), and the audit trail rows.
 
-Other apps add their own events by registering a source, for example in their AppConfig.ready():
+Other apps add their own events through the plug-in point `plugins.timeline_sources`, in their
+AppConfig.ready():
 
-    from openqi.projects.presenters import timeline
+    from openqi.projects import plugins
 
     def chart_annotations(project):
         for note in project.annotations.all():   # always through the project's relations
-            yield timeline.TimelineItem(kind="annotation", date=note.date, title=note.text, ...)
+            yield SimpleNamespace(kind="annotation", date=note.date, title=note.text, ...)
 
-    timeline.register_source(chart_annotations, kind="annotation", label="Chart annotations")
+    plugins.timeline_sources.register(
+        plugins.TimelineSource("annotation", "Chart annotations", chart_annotations), key="annotation"
+    )
 
 A source receives a project the person is already allowed to see and must only follow its relations.
 It should yield TimelineItem; any other object with `kind`, `date` and `title` (and optionally
@@ -21,7 +24,7 @@ its name ("measure_annotation" -> "Measure annotation").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
@@ -32,6 +35,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from openqi.core.models import AuditEvent
+from openqi.projects import plugins
 from openqi.projects.models import LifecycleChange, Project, progress_label
 from openqi.projects.presenters.story import long_date, person_name
 
@@ -50,7 +54,7 @@ class TimelineItem:
 
     @property
     def kind_label(self) -> str:
-        return TIMELINE_KINDS.get(self.kind, self.kind.replace("_", " ").capitalize())
+        return kind_labels().get(self.kind, self.kind.replace("_", " ").capitalize())
 
     @property
     def display_date(self) -> str:
@@ -60,28 +64,9 @@ class TimelineItem:
         return (self.date, self.at.timestamp() if self.at is not None else 0.0)
 
 
-# Sources should yield TimelineItem; other objects of the same shape are adapted by as_item().
-TimelineSource = Callable[[Project], Iterable[Any]]
-
-# The kinds a reader can filter by, in the order the filter shows them: kind -> label.
-TIMELINE_KINDS: dict[str, str] = {
-    "story": "Story entries",
-    "pdsa": "PDSA cycles",
-    "score": "Progress scores",
-    "team": "Team changes",
-    "lifecycle": "Lifecycle and approvals",
-}
-
-# Every function that yields timeline items for a project; other apps append to it.
-TIMELINE_SOURCES: list[TimelineSource] = []
-
-
-def register_source(source: TimelineSource, *, kind: str, label: str) -> TimelineSource:
-    """Add a source (once) and the kind it yields to the filter; returns the source, so it can decorate."""
-    TIMELINE_KINDS.setdefault(kind, label)
-    if source not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(source)
-    return source
+def kind_labels() -> dict[str, str]:
+    """The kinds a reader can filter by, in the order the filter shows them: kind -> label."""
+    return {source.kind: source.label for source in plugins.timeline_sources}
 
 
 def _url(name: str, **kwargs: Any) -> str | None:
@@ -188,14 +173,18 @@ def lifecycle_items(project: Project) -> Iterable[TimelineItem]:
         )
 
 
-for _kind, _source in (
-    ("story", story_items),
-    ("pdsa", pdsa_items),
-    ("score", score_items),
-    ("team", team_items),
-    ("lifecycle", lifecycle_items),
-):
-    register_source(_source, kind=_kind, label=TIMELINE_KINDS[_kind])
+def register_sources() -> None:
+    """The project's own timeline sources (called from ProjectsConfig.ready())."""
+    for order, (kind, label, events) in enumerate(
+        (
+            ("story", "Story entries", story_items),
+            ("pdsa", "PDSA cycles", pdsa_items),
+            ("score", "Progress scores", score_items),
+            ("team", "Team changes", team_items),
+            ("lifecycle", "Lifecycle and approvals", lifecycle_items),
+        )
+    ):
+        plugins.timeline_sources.register(plugins.TimelineSource(kind, label, events), key=kind, order=order)
 
 
 def as_item(event: Any) -> TimelineItem:
@@ -216,7 +205,7 @@ def as_item(event: Any) -> TimelineItem:
 def timeline_for(project: Project, kinds: Sequence[str] | None = None) -> list[TimelineItem]:
     """Every item from every registered source, newest first; only `kinds` when given (and not empty)."""
     wanted = set(kinds or ())
-    items = [as_item(event) for source in TIMELINE_SOURCES for event in source(project)]
+    items = [as_item(event) for source in plugins.timeline_sources for event in source.events(project)]
     if wanted:
         items = [item for item in items if item.kind in wanted]
     return sorted(items, key=TimelineItem.sort_key, reverse=True)
@@ -224,7 +213,7 @@ def timeline_for(project: Project, kinds: Sequence[str] | None = None) -> list[T
 
 def kind_choices(items: Sequence[TimelineItem], chosen: Sequence[str]) -> list[dict[str, Any]]:
     """Checkbox items for the filter: the registered kinds, then any other kind present in `items`."""
-    labels = dict(TIMELINE_KINDS)
+    labels = kind_labels()
     for item in items:
         labels.setdefault(item.kind, item.kind_label)
     return [{"value": k, "text": label, "checked": k in chosen} for k, label in labels.items()]

@@ -45,7 +45,7 @@ def _next_position(siblings: models.QuerySet[Any]) -> int:
     return 0 if top is None else top + 1
 
 
-def add_driver(project: Project, *, title: str, actor: Any, parent: Driver | None = None) -> Driver:
+def add_driver(project: Project, *, title: str, by: Any, parent: Driver | None = None) -> Driver:
     """A primary driver, or a secondary driver when `parent` (a primary driver) is given."""
     if parent is not None and (parent.project_id != project.pk or not parent.is_primary):
         raise NotASecondaryParent(parent.pk)
@@ -57,7 +57,7 @@ def add_driver(project: Project, *, title: str, actor: Any, parent: Driver | Non
             position=_next_position(project.drivers.filter(parent=parent)),
         )
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.CREATE,
             instance=driver,
             project=project,
@@ -66,7 +66,7 @@ def add_driver(project: Project, *, title: str, actor: Any, parent: Driver | Non
     return driver
 
 
-def rename_driver(driver: Driver, *, title: str, expected_version: int, actor: Any) -> None:
+def rename_driver(driver: Driver, *, title: str, expected_version: int, by: Any) -> None:
     """Rename a driver. Raises EditConflict (and changes nothing) when someone else saved it after
     `expected_version`."""
     with transaction.atomic():
@@ -75,7 +75,7 @@ def rename_driver(driver: Driver, *, title: str, expected_version: int, actor: A
         driver.title = title.strip()
         driver.save_versioned(expected_version, update_fields=["title"])
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=driver,
             project=driver.project,
@@ -83,7 +83,7 @@ def rename_driver(driver: Driver, *, title: str, expected_version: int, actor: A
         )
 
 
-def _move(item: Driver | ChangeIdea, siblings: Iterable[Any], direction: Direction, actor: Any) -> bool:
+def _move(item: Driver | ChangeIdea, siblings: Iterable[Any], direction: Direction, by: Any) -> bool:
     """Swap `item` with its neighbour. Positions are renumbered 0..n-1 first, because items made
     before ordering existed (or imported) may share a position and a swap of equal numbers is no move."""
     ordered = list(siblings)
@@ -99,7 +99,7 @@ def _move(item: Driver | ChangeIdea, siblings: Iterable[Any], direction: Directi
             sibling.position = position
             sibling.save(update_fields=["position"])
             audit.record(
-                actor=actor,
+                by=by,
                 action=AuditEvent.Action.UPDATE,
                 instance=sibling,
                 project=project,
@@ -108,11 +108,11 @@ def _move(item: Driver | ChangeIdea, siblings: Iterable[Any], direction: Directi
     return True
 
 
-def move_driver(driver: Driver, *, direction: Direction, actor: Any) -> bool:
+def move_driver(driver: Driver, *, direction: Direction, by: Any) -> bool:
     """Move a driver up or down among its siblings; False when it is already first or last."""
     with transaction.atomic():
         siblings = driver.project.drivers.select_for_update().filter(parent_id=driver.parent_id)
-        return _move(driver, siblings, direction, actor)
+        return _move(driver, siblings, direction, by)
 
 
 @dataclass(frozen=True)
@@ -139,14 +139,14 @@ def removal_of(driver: Driver) -> DriverRemoval:
     return DriverRemoval(driver, children, ideas)
 
 
-def remove_driver(driver: Driver, *, actor: Any) -> DriverRemoval:
+def remove_driver(driver: Driver, *, by: Any) -> DriverRemoval:
     """Remove a driver and its secondary drivers; linked change ideas stay."""
     with transaction.atomic():
         removal = removal_of(driver)
         project = driver.project
         for gone in [*removal.children, driver]:
             audit.record(
-                actor=actor,
+                by=by,
                 action=AuditEvent.Action.DELETE,
                 instance=gone,
                 project=project,
@@ -157,7 +157,7 @@ def remove_driver(driver: Driver, *, actor: Any) -> DriverRemoval:
 
 
 def add_change_idea(
-    project: Project, *, title: str, description: str, drivers: Iterable[Driver], actor: Any
+    project: Project, *, title: str, description: str, drivers: Iterable[Driver], by: Any
 ) -> ChangeIdea:
     with transaction.atomic():
         idea = ChangeIdea.objects.create(
@@ -168,7 +168,7 @@ def add_change_idea(
         )
         idea.drivers.set(_own(project, drivers))
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.CREATE,
             instance=idea,
             project=project,
@@ -184,7 +184,7 @@ def update_change_idea(
     description: str,
     drivers: Iterable[Driver],
     expected_version: int,
-    actor: Any,
+    by: Any,
 ) -> None:
     """Save a change idea and the drivers it acts on. Raises EditConflict (and changes nothing, links
     included) when someone else saved it after `expected_version`."""
@@ -196,7 +196,7 @@ def update_change_idea(
         idea.save_versioned(expected_version, update_fields=["title", "description"])
         idea.drivers.set(chosen)
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=idea,
             project=idea.project,
@@ -213,16 +213,16 @@ def _own(project: Project, drivers: Iterable[Driver]) -> list[Driver]:
     return chosen
 
 
-def move_change_idea(idea: ChangeIdea, *, direction: Direction, actor: Any) -> bool:
+def move_change_idea(idea: ChangeIdea, *, direction: Direction, by: Any) -> bool:
     with transaction.atomic():
-        return _move(idea, idea.project.change_ideas.select_for_update(), direction, actor)
+        return _move(idea, idea.project.change_ideas.select_for_update(), direction, by)
 
 
-def remove_change_idea(idea: ChangeIdea, *, actor: Any) -> None:
+def remove_change_idea(idea: ChangeIdea, *, by: Any) -> None:
     """Remove a change idea; its PDSA cycles stay on record, no longer linked to it."""
     with transaction.atomic():
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.DELETE,
             instance=idea,
             project=idea.project,

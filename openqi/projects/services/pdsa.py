@@ -15,29 +15,6 @@ from openqi.core import audit
 from openqi.core.models import AuditEvent
 from openqi.projects.models import ChangeIdea, PDSACycle, PDSATask, Project
 
-# Everything a person can write on a cycle, for audit snapshots.
-CYCLE_FIELDS = (
-    "title",
-    "change_idea",
-    "follows",
-    "objective",
-    "questions",
-    "prediction",
-    "plan_what",
-    "plan_who",
-    "plan_when",
-    "plan_where",
-    "plan_data",
-    "do_what_happened",
-    "do_observations",
-    "study_results",
-    "act_decision",
-    "act_next_step",
-    "started_on",
-    "completed_on",
-)
-TASK_FIELDS = ("description", "owner", "due_on", "done")
-
 _CYCLE_SUFFIX = re.compile(r"\s*\(cycle \d+\)\s*$")
 
 
@@ -76,7 +53,7 @@ def create_cycle(
     *,
     title: str,
     change_idea: ChangeIdea | None,
-    actor: Any,
+    by: Any,
     follows: PDSACycle | None = None,
     objective: str = "",
     prediction: str = "",
@@ -90,22 +67,24 @@ def create_cycle(
             title=title.strip(),
             objective=objective.strip(),
             prediction=prediction.strip(),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
         )
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.CREATE,
             instance=cycle,
             project=project,
-            changes=audit.diff({}, {k: v for k, v in audit.snapshot(cycle, CYCLE_FIELDS).items() if v}),
+            changes=audit.diff(
+                {}, {k: v for k, v in audit.snapshot(cycle, PDSACycle.AUDITED_FIELDS).items() if v}
+            ),
         )
     return cycle
 
 
-def update_cycle(cycle: PDSACycle, *, values: dict[str, Any], expected_version: int, actor: Any) -> None:
+def update_cycle(cycle: PDSACycle, *, values: dict[str, Any], expected_version: int, by: Any) -> None:
     """Save one stage's answers. Raises EditConflict (and changes nothing) when someone else saved the
     cycle after `expected_version`."""
-    unknown = set(values) - set(CYCLE_FIELDS) - {"change_idea", "follows"}
+    unknown = set(values) - set(PDSACycle.AUDITED_FIELDS) - {"change_idea", "follows"}
     if unknown:
         raise ValueError(f"not cycle fields: {sorted(unknown)}")
     _check_ramp(
@@ -113,33 +92,31 @@ def update_cycle(cycle: PDSACycle, *, values: dict[str, Any], expected_version: 
     )
     with transaction.atomic():
         # The state on record, not the instance: a ModelForm has already written the answers into it.
-        before = audit.snapshot(PDSACycle.objects.get(pk=cycle.pk), CYCLE_FIELDS)
+        before = audit.snapshot(PDSACycle.objects.get(pk=cycle.pk), PDSACycle.AUDITED_FIELDS)
         for name, value in values.items():
             setattr(cycle, name, value.strip() if isinstance(value, str) else value)
         attnames = [cycle._meta.get_field(name).attname for name in values]  # type: ignore[union-attr]
         cycle.save_versioned(expected_version, update_fields=attnames)
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=cycle,
             project=cycle.project,
-            changes=audit.diff(before, audit.snapshot(cycle, CYCLE_FIELDS)),
+            changes=audit.diff(before, audit.snapshot(cycle, PDSACycle.AUDITED_FIELDS)),
         )
 
 
-def add_task(
-    cycle: PDSACycle, *, description: str, owner: Any, due_on: dt.date | None, actor: Any
-) -> PDSATask:
+def add_task(cycle: PDSACycle, *, description: str, owner: Any, due_on: dt.date | None, by: Any) -> PDSATask:
     with transaction.atomic():
         task = PDSATask.objects.create(
             cycle=cycle, description=description.strip(), owner=owner, due_on=due_on
         )
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.CREATE,
             instance=task,
             project=cycle.project,
-            changes=audit.diff({}, audit.snapshot(task, TASK_FIELDS)),
+            changes=audit.diff({}, audit.snapshot(task, PDSATask.AUDITED_FIELDS)),
         )
     return task
 
@@ -152,47 +129,49 @@ def update_task(
     due_on: dt.date | None,
     done: bool,
     expected_version: int,
-    actor: Any,
+    by: Any,
 ) -> None:
     """Save a task from its edit form. Raises EditConflict (and changes nothing) when someone else
     saved it after `expected_version`."""
     with transaction.atomic():
-        before = audit.snapshot(PDSATask.objects.select_related("owner").get(pk=task.pk), TASK_FIELDS)
+        before = audit.snapshot(
+            PDSATask.objects.select_related("owner").get(pk=task.pk), PDSATask.AUDITED_FIELDS
+        )
         task.description, task.owner, task.due_on, task.done = description.strip(), owner, due_on, done
         task.save_versioned(expected_version, update_fields=["description", "owner_id", "due_on", "done"])
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=task,
             project=task.cycle.project,
-            changes=audit.diff(before, audit.snapshot(task, TASK_FIELDS)),
+            changes=audit.diff(before, audit.snapshot(task, PDSATask.AUDITED_FIELDS)),
         )
 
 
-def set_task_done(task: PDSATask, *, done: bool, actor: Any) -> None:
+def set_task_done(task: PDSATask, *, done: bool, by: Any) -> None:
     """Tick a task done (or not) from the cycle page. Not checked against a version (the button says
     exactly what it does), but it counts as a new version: an edit form opened before the tick, which
     also holds "done", is then refused instead of silently undoing it."""
     with transaction.atomic():
-        before = audit.snapshot(task, TASK_FIELDS)
+        before = audit.snapshot(task, PDSATask.AUDITED_FIELDS)
         PDSATask.objects.filter(pk=task.pk).update(done=done, version=F("version") + 1)
         task.refresh_from_db(fields=["done", "version"])
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.UPDATE,
             instance=task,
             project=task.cycle.project,
-            changes=audit.diff(before, audit.snapshot(task, TASK_FIELDS)),
+            changes=audit.diff(before, audit.snapshot(task, PDSATask.AUDITED_FIELDS)),
         )
 
 
-def remove_task(task: PDSATask, *, actor: Any) -> None:
+def remove_task(task: PDSATask, *, by: Any) -> None:
     with transaction.atomic():
         audit.record(
-            actor=actor,
+            by=by,
             action=AuditEvent.Action.DELETE,
             instance=task,
             project=task.cycle.project,
-            changes={k: [v, None] for k, v in audit.snapshot(task, TASK_FIELDS).items()},
+            changes={k: [v, None] for k, v in audit.snapshot(task, PDSATask.AUDITED_FIELDS).items()},
         )
         task.delete()

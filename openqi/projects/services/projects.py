@@ -19,30 +19,9 @@ from openqi.projects.models import (
     TeamRole,
 )
 
-# The fields whose before/after the audit trail shows for an edit of the record.
-RECORD_FIELDS = [
-    "title",
-    "problem",
-    "aim_what",
-    "aim_for_whom",
-    "aim_baseline",
-    "aim_target",
-    "aim_by",
-    "directorate",
-    "service",
-    "start_date",
-    "expected_end_date",
-    "visibility",
-    "coproduction",
-]
-
 
 class LifecycleError(Exception):
     pass
-
-
-def _priorities(project: Project) -> list[str]:
-    return sorted(p.name for p in project.priorities.all())
 
 
 @transaction.atomic
@@ -53,12 +32,11 @@ def create_project(*, organisation: Organisation, data: dict[str, Any], by: Any)
     project.priorities.set(priorities)
     TeamMember.objects.create(project=project, user=by, role=TeamRole.LEAD)
     audit.record(
-        actor=by,
+        by=by,
         action="create",
         instance=project,
         project=project,
-        changes=audit.diff({}, audit.snapshot(project, RECORD_FIELDS))
-        | {"priorities": [None, _priorities(project)]},
+        changes=audit.diff({}, audit.snapshot(project, Project.RECORD_FIELDS)),
     )
     return project
 
@@ -67,17 +45,17 @@ def create_project(*, organisation: Organisation, data: dict[str, Any], by: Any)
 def update_project(project: Project, *, data: dict[str, Any], expected_version: int, by: Any) -> None:
     """Save an edit unless someone else saved first (EditConflict)."""
     fresh = Project.objects.get(pk=project.pk)
-    before = audit.snapshot(fresh, RECORD_FIELDS) | {"priorities": _priorities(fresh)}
+    before = audit.snapshot(fresh, Project.RECORD_FIELDS)
     priorities = data.pop("priorities", None)
     for name, value in data.items():
         setattr(project, name, value)
     project.save_versioned(expected_version, update_fields=[*data.keys(), "updated_at"])
     if priorities is not None:
         project.priorities.set(priorities)
-    after = audit.snapshot(project, RECORD_FIELDS) | {"priorities": _priorities(project)}
+    after = audit.snapshot(project, Project.RECORD_FIELDS)
     changes = audit.diff(before, after)
     if changes:
-        audit.record(actor=by, action="update", instance=project, project=project, changes=changes)
+        audit.record(by=by, action="update", instance=project, project=project, changes=changes)
 
 
 @transaction.atomic
@@ -114,7 +92,7 @@ def change_lifecycle(
         project=project, from_state=from_state, to_state=to_state, note=note, changed_by=by
     )
     audit.record(
-        actor=by,
+        by=by,
         action="update",
         instance=project,
         project=project,
@@ -140,7 +118,7 @@ def set_progress_score(
         project=project, score=score, previous_score=previous, note=note, changed_by=by, changed_at=now
     )
     audit.record(
-        actor=by,
+        by=by,
         action="update",
         instance=project,
         project=project,
@@ -152,6 +130,6 @@ def set_progress_score(
     return change
 
 
-def current_version(project: Project) -> int:
-    """The version now saved, for a form re-shown after a conflict."""
-    return Project.objects.values_list("version", flat=True).get(pk=project.pk)
+def saved_project(project: Project) -> Project:
+    """The project as now saved (someone else's edit included), for a form re-shown after a conflict."""
+    return Project.objects.get(pk=project.pk)

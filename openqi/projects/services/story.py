@@ -22,7 +22,6 @@ from openqi.projects.forms.story import AttachmentKind, clean_file_name
 from openqi.projects.models import Project, StoryAttachment, StoryEntry
 
 # What the audit trail compares for an entry; attachments are compared as a list of their names.
-AUDITED_FIELDS = ("occurred_on", "category", "title", "text")
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class EntryChange:
 
 
 def _state(entry: StoryEntry) -> dict[str, Any]:
-    state = audit.snapshot(entry, AUDITED_FIELDS)
+    state = audit.snapshot(entry, StoryEntry.AUDITED_FIELDS)
     state["attachments"] = sorted(a.original_name for a in entry.attachments.all())
     return state
 
@@ -79,7 +78,7 @@ def add_entry(project: Project, change: EntryChange, *, by: Any) -> StoryEntry:
         _store(entry, upload, kind)
     after = _state(entry)
     audit.record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.CREATE,
         instance=entry,
         project=project,
@@ -96,7 +95,7 @@ def edit_entry(entry: StoryEntry, change: EntryChange, *, expected_version: int,
     entry.category = change.category
     entry.title = change.title
     entry.text = change.text
-    entry.save_versioned(expected_version, update_fields=[*AUDITED_FIELDS])
+    entry.save_versioned(expected_version, update_fields=[*StoryEntry.AUDITED_FIELDS])
     removed = list(entry.attachments.filter(pk__in=list(change.remove)))
     if removed:
         _delete_files_after_commit([a.file.name for a in removed], removed[0].file.storage)
@@ -106,7 +105,7 @@ def edit_entry(entry: StoryEntry, change: EntryChange, *, expected_version: int,
     changes = audit.diff(before, _state(entry))
     if changes:
         audit.record(
-            actor=by, action=AuditEvent.Action.UPDATE, instance=entry, project=entry.project, changes=changes
+            by=by, action=AuditEvent.Action.UPDATE, instance=entry, project=entry.project, changes=changes
         )
     return entry
 
@@ -119,7 +118,7 @@ def delete_entry(entry: StoryEntry, *, by: Any) -> None:
     if attachments:
         _delete_files_after_commit([a.file.name for a in attachments], attachments[0].file.storage)
     audit.record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.DELETE,
         instance=entry,
         project=project,

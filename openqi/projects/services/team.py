@@ -36,7 +36,7 @@ def add_to_team(
         show_name_publicly=show_name_publicly,
     )
     audit.record(
-        actor=by,
+        by=by,
         action="create",
         instance=member,
         project=project,
@@ -60,7 +60,7 @@ def leave_team(member: TeamMember, *, by: Any) -> None:
     member.left_on = timezone.localdate()
     member.save(update_fields=["left_on"])
     audit.record(
-        actor=by,
+        by=by,
         action="update",
         instance=member,
         project=member.project,
@@ -94,9 +94,16 @@ def set_public_name(member: TeamMember, *, show: bool, by: Any) -> None:
     before = member.show_name_publicly
     rows.update(show_name_publicly=show)
     audit.record(
-        actor=by,
+        by=by,
         action="update",
         instance=member,
         project=member.project,
         changes={"show_name_publicly": [before, show]},
     )
+
+
+def join_team_on_acceptance(invitation: Any, user: Any) -> None:
+    """An invitation sent from a project puts the person into that project's team when they accept
+    (registered on organisations' `invitation_accepted` plug-in point)."""
+    if invitation.project is not None:
+        add_to_team(invitation.project, user=user, role=invitation.project_role, by=invitation.invited_by)

@@ -42,7 +42,7 @@ def trail_url(project) -> str:  # type: ignore[no-untyped-def]
 def test_only_the_lead_and_qi_admins_read_the_trail(world, projects, persona, shared, private) -> None:  # type: ignore[no-untyped-def]
     StoryEntryFactory(project=projects.shared, title="Audited entry")
     audit.record(
-        actor=world.lead,
+        by=world.lead,
         action=AuditEvent.Action.CREATE,
         instance=projects.shared.story_entries.get(),
         project=projects.shared,
@@ -97,7 +97,7 @@ def test_rows_show_who_when_what_and_before_and_after(world, projects) -> None: 
 
 def test_events_of_other_projects_are_not_shown(world, projects) -> None:  # type: ignore[no-untyped-def]
     other = StoryEntryFactory(project=projects.private, title="Elsewhere")
-    audit.record(actor=world.lead, action=AuditEvent.Action.CREATE, instance=other, project=projects.private)
+    audit.record(by=world.lead, action=AuditEvent.Action.CREATE, instance=other, project=projects.private)
     page = signed_in(world.lead).get(trail_url(projects.shared)).content.decode()
     assert "Elsewhere" not in page and "No changes have been recorded yet." in page
 
@@ -105,7 +105,7 @@ def test_events_of_other_projects_are_not_shown(world, projects) -> None:  # typ
 def test_a_personal_data_confirmation_shows_only_the_masked_excerpt(world, projects) -> None:  # type: ignore[no-untyped-def]
     entry = StoryEntryFactory(project=projects.shared)
     audit.record(
-        actor=world.lead,
+        by=world.lead,
         action=AuditEvent.Action.CONFIRM,
         instance=entry,
         project=projects.shared,
@@ -119,7 +119,7 @@ def test_the_trail_is_paged_fifty_at_a_time(world, projects) -> None:  # type: i
     entry = StoryEntryFactory(project=projects.shared)
     for n in range(PER_PAGE + 5):
         audit.record(
-            actor=world.lead,
+            by=world.lead,
             action=AuditEvent.Action.UPDATE,
             instance=entry,
             project=projects.shared,
@@ -138,7 +138,7 @@ def test_the_trail_is_paged_fifty_at_a_time(world, projects) -> None:  # type: i
 
 def test_the_trail_is_read_only(world, projects) -> None:  # type: ignore[no-untyped-def]
     entry = StoryEntryFactory(project=projects.shared)
-    audit.record(actor=world.lead, action=AuditEvent.Action.CREATE, instance=entry, project=projects.shared)
+    audit.record(by=world.lead, action=AuditEvent.Action.CREATE, instance=entry, project=projects.shared)
     client = signed_in(world.lead)
     page = client.get(trail_url(projects.shared)).content.decode()
     assert "<form" not in page.split('aria-label="Project sections"')[1]

@@ -32,20 +32,20 @@ def audit_rows(project, action: str, model: str) -> int:  # type: ignore[no-unty
 
 def test_drivers_are_added_in_order_and_moved_among_their_siblings(projects, world) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
-    first = services.add_driver(project, title="Timely first appointment", actor=world.lead)
-    second = services.add_driver(project, title="Engaging sessions", actor=world.lead)
-    child = services.add_driver(project, title="Reminders", parent=first, actor=world.lead)
+    first = services.add_driver(project, title="Timely first appointment", by=world.lead)
+    second = services.add_driver(project, title="Engaging sessions", by=world.lead)
+    child = services.add_driver(project, title="Reminders", parent=first, by=world.lead)
     assert titles(project.drivers.filter(parent=None)) == ["Timely first appointment", "Engaging sessions"]
     assert child.position == 0 and child.parent == first
 
-    assert services.move_driver(second, direction="up", actor=world.lead)
+    assert services.move_driver(second, direction="up", by=world.lead)
     assert titles(project.drivers.filter(parent=None)) == ["Engaging sessions", "Timely first appointment"]
     # Already first: nothing moves, nothing is recorded.
     events = AuditEvent.objects.count()
-    assert not services.move_driver(project.drivers.get(pk=second.pk), direction="up", actor=world.lead)
+    assert not services.move_driver(project.drivers.get(pk=second.pk), direction="up", by=world.lead)
     assert AuditEvent.objects.count() == events
     # A secondary driver moves only among the secondary drivers of its primary driver.
-    assert not services.move_driver(child, direction="down", actor=world.lead)
+    assert not services.move_driver(child, direction="down", by=world.lead)
     assert audit_rows(project, "create", "driver") == 3
     assert audit_rows(project, "update", "driver") == 2
 
@@ -53,7 +53,7 @@ def test_drivers_are_added_in_order_and_moved_among_their_siblings(projects, wor
 def test_moving_repairs_positions_that_tie(projects, world) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
     a, b, c = (DriverFactory(project=project, title=t, position=0) for t in "abc")
-    services.move_driver(c, direction="up", actor=world.lead)
+    services.move_driver(c, direction="up", by=world.lead)
     assert titles(project.drivers.filter(parent=None)) == ["a", "c", "b"]
 
 
@@ -61,9 +61,9 @@ def test_a_secondary_driver_must_sit_under_a_primary_driver_of_the_project(proje
     primary = DriverFactory(project=projects.shared)
     secondary = DriverFactory(project=projects.shared, parent=primary)
     with pytest.raises(services.NotASecondaryParent):
-        services.add_driver(projects.shared, title="Too deep", parent=secondary, actor=world.lead)
+        services.add_driver(projects.shared, title="Too deep", parent=secondary, by=world.lead)
     with pytest.raises(services.NotASecondaryParent):
-        services.add_driver(projects.private, title="Elsewhere", parent=primary, actor=world.lead)
+        services.add_driver(projects.private, title="Elsewhere", parent=primary, by=world.lead)
 
 
 def test_one_change_idea_links_to_several_drivers(projects, world) -> None:  # type: ignore[no-untyped-def]
@@ -71,14 +71,14 @@ def test_one_change_idea_links_to_several_drivers(projects, world) -> None:  # t
     a = DriverFactory(project=project, title="Access")
     b = DriverFactory(project=project, title="Engagement")
     idea = services.add_change_idea(
-        project, title="Text reminders", description="", drivers=[a, b], actor=world.lead
+        project, title="Text reminders", description="", drivers=[a, b], by=world.lead
     )
     assert set(idea.drivers.all()) == {a, b}
     event = AuditEvent.objects.get(action="create", object_type="projects.changeidea")
     assert event.changes["drivers"] == [None, ["Access", "Engagement"]]
 
     services.update_change_idea(
-        idea, title="Text reminders", description="", drivers=[b], expected_version=1, actor=world.lead
+        idea, title="Text reminders", description="", drivers=[b], expected_version=1, by=world.lead
     )
     assert list(idea.drivers.all()) == [b]
     update = AuditEvent.objects.get(action="update", object_type="projects.changeidea")
@@ -87,7 +87,7 @@ def test_one_change_idea_links_to_several_drivers(projects, world) -> None:  # t
     other = DriverFactory(project=projects.private)
     with pytest.raises(ValueError):
         services.update_change_idea(
-            idea, title="x", description="", drivers=[other], expected_version=2, actor=world.lead
+            idea, title="x", description="", drivers=[other], expected_version=2, by=world.lead
         )
 
 
@@ -107,7 +107,7 @@ def test_removing_a_primary_driver_removes_its_secondary_drivers_but_keeps_chang
     assert removal.children == [child]
     assert removal.ideas_left_unlinked == [only_here]
 
-    services.remove_driver(primary, actor=world.lead)
+    services.remove_driver(primary, by=world.lead)
     assert list(project.drivers.all()) == [keep]
     assert set(project.change_ideas.all()) == {only_here, shared}
     assert list(only_here.drivers.all()) == [] and list(shared.drivers.all()) == [keep]
@@ -118,11 +118,11 @@ def test_removing_a_primary_driver_removes_its_secondary_drivers_but_keeps_chang
 
 def test_change_ideas_reorder_and_are_removed_with_an_audit_row(projects, world) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
-    a = services.add_change_idea(project, title="A", description="", drivers=[], actor=world.lead)
-    b = services.add_change_idea(project, title="B", description="", drivers=[], actor=world.lead)
-    services.move_change_idea(a, direction="down", actor=world.lead)
+    a = services.add_change_idea(project, title="A", description="", drivers=[], by=world.lead)
+    b = services.add_change_idea(project, title="B", description="", drivers=[], by=world.lead)
+    services.move_change_idea(a, direction="down", by=world.lead)
     assert titles(project.change_ideas.all()) == ["B", "A"]
-    services.remove_change_idea(b, actor=world.lead)
+    services.remove_change_idea(b, by=world.lead)
     assert titles(project.change_ideas.all()) == ["A"]
     assert audit_rows(project, "delete", "changeidea") == 1
 
@@ -333,12 +333,12 @@ def test_a_change_idea_edit_over_a_newer_edit_is_refused_and_the_text_kept(proje
 def test_the_change_idea_service_refuses_a_stale_version(projects, world) -> None:  # type: ignore[no-untyped-def]
     idea = ChangeIdeaFactory(project=projects.shared, title="Text reminders")
     services.update_change_idea(
-        idea, title="A", description="", drivers=[], expected_version=1, actor=world.lead
+        idea, title="A", description="", drivers=[], expected_version=1, by=world.lead
     )
     stale = ChangeIdea.objects.get(pk=idea.pk)
     with pytest.raises(EditConflict):
         services.update_change_idea(
-            stale, title="B", description="", drivers=[], expected_version=1, actor=world.partner
+            stale, title="B", description="", drivers=[], expected_version=1, by=world.partner
         )
     assert ChangeIdea.objects.get(pk=idea.pk).title == "A"
     assert audit_rows(projects.shared, "update", "changeidea") == 1

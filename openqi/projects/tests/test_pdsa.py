@@ -35,17 +35,17 @@ def idea(projects):  # type: ignore[no-untyped-def]
 def test_cycles_chain_into_a_ramp_with_numbered_titles(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
     first = services.create_cycle(
-        project, title="Text reminders", change_idea=idea, prediction="Fewer DNAs", actor=world.lead
+        project, title="Text reminders", change_idea=idea, prediction="Fewer DNAs", by=world.lead
     )
     assert services.next_cycle_title(first) == "Text reminders (cycle 2)"
     second = services.create_cycle(
-        project, title=services.next_cycle_title(first), change_idea=idea, follows=first, actor=world.lead
+        project, title=services.next_cycle_title(first), change_idea=idea, follows=first, by=world.lead
     )
     assert services.next_cycle_title(second) == "Text reminders (cycle 3)"
     third = services.create_cycle(
-        project, title=services.next_cycle_title(second), change_idea=idea, follows=second, actor=world.lead
+        project, title=services.next_cycle_title(second), change_idea=idea, follows=second, by=world.lead
     )
-    separate = services.create_cycle(project, title="Another start", change_idea=idea, actor=world.lead)
+    separate = services.create_cycle(project, title="Another start", change_idea=idea, by=world.lead)
 
     found = ramps(list(project.pdsa_cycles.all()))
     assert [[(r.number, r.cycle) for r in ramp.rows] for ramp in found] == [
@@ -61,10 +61,10 @@ def test_a_cycle_can_only_follow_a_cycle_of_the_same_change_idea(projects, world
     other_idea = ChangeIdeaFactory(project=projects.shared)
     earlier = PDSACycleFactory(project=projects.shared, change_idea=other_idea)
     with pytest.raises(services.NotInThisRamp):
-        services.create_cycle(projects.shared, title="x", change_idea=idea, follows=earlier, actor=world.lead)
+        services.create_cycle(projects.shared, title="x", change_idea=idea, follows=earlier, by=world.lead)
     foreign = ChangeIdeaFactory(project=projects.private)
     with pytest.raises(services.NotInThisRamp):
-        services.create_cycle(projects.shared, title="x", change_idea=foreign, actor=world.lead)
+        services.create_cycle(projects.shared, title="x", change_idea=foreign, by=world.lead)
 
 
 def test_the_list_groups_ramps_by_change_idea(projects, idea) -> None:  # type: ignore[no-untyped-def]
@@ -79,22 +79,22 @@ def test_the_list_groups_ramps_by_change_idea(projects, idea) -> None:  # type: 
 def test_a_stage_save_is_versioned_and_audited(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
     cycle = PDSACycleFactory(project=projects.shared, change_idea=idea)
     services.update_cycle(
-        cycle, values={"do_what_happened": "Sent 40 texts"}, expected_version=1, actor=world.lead
+        cycle, values={"do_what_happened": "Sent 40 texts"}, expected_version=1, by=world.lead
     )
     assert PDSACycle.objects.get(pk=cycle.pk).version == 2
     event = AuditEvent.objects.get(action="update", object_type="projects.pdsacycle")
     assert event.changes == {"do_what_happened": ["", "Sent 40 texts"]}
     with pytest.raises(EditConflict):
-        services.update_cycle(cycle, values={"study_results": "x"}, expected_version=1, actor=world.partner)
+        services.update_cycle(cycle, values={"study_results": "x"}, expected_version=1, by=world.partner)
     assert PDSACycle.objects.get(pk=cycle.pk).study_results == ""
 
 
 def test_tasks_are_added_done_and_audited(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
     cycle = PDSACycleFactory(project=projects.shared, change_idea=idea)
     task = services.add_task(
-        cycle, description="Draft the text", owner=world.partner, due_on=dt.date(2025, 5, 1), actor=world.lead
+        cycle, description="Draft the text", owner=world.partner, due_on=dt.date(2025, 5, 1), by=world.lead
     )
-    services.set_task_done(task, done=True, actor=world.partner)
+    services.set_task_done(task, done=True, by=world.partner)
     task.refresh_from_db()
     assert task.done
     assert (
@@ -266,7 +266,7 @@ def version_in(body: str) -> int:
 def test_a_task_edit_over_a_newer_edit_is_refused_and_the_text_kept(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
     cycle = PDSACycleFactory(project=project, change_idea=idea)
-    task = services.add_task(cycle, description="Draft the text", owner=None, due_on=None, actor=world.lead)
+    task = services.add_task(cycle, description="Draft the text", owner=None, due_on=None, by=world.lead)
     url = f"/projects/{project.pk}/pdsa/{cycle.pk}/tasks/{task.pk}/"
     lead, partner = client_for(world.lead), client_for(world.partner)
     assert version_in(partner.get(url).content.decode()) == 1  # the partner opens the form
@@ -298,7 +298,7 @@ def test_a_task_edit_over_a_newer_edit_is_refused_and_the_text_kept(projects, wo
 def test_ticking_a_task_done_is_not_undone_by_an_edit_opened_before(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
     project = projects.shared
     cycle = PDSACycleFactory(project=project, change_idea=idea)
-    task = services.add_task(cycle, description="Draft the text", owner=None, due_on=None, actor=world.lead)
+    task = services.add_task(cycle, description="Draft the text", owner=None, due_on=None, by=world.lead)
     base = f"/projects/{project.pk}/pdsa/{cycle.pk}/tasks/{task.pk}"
     lead, partner = client_for(world.lead), client_for(world.partner)
     opened = version_in(partner.get(f"{base}/").content.decode())
@@ -312,13 +312,13 @@ def test_ticking_a_task_done_is_not_undone_by_an_edit_opened_before(projects, wo
 
 def test_the_task_service_refuses_a_stale_version(projects, world, idea) -> None:  # type: ignore[no-untyped-def]
     cycle = PDSACycleFactory(project=projects.shared, change_idea=idea)
-    task = services.add_task(cycle, description="Draft", owner=None, due_on=None, actor=world.lead)
+    task = services.add_task(cycle, description="Draft", owner=None, due_on=None, by=world.lead)
     services.update_task(
-        task, description="A", owner=None, due_on=None, done=False, expected_version=1, actor=world.lead
+        task, description="A", owner=None, due_on=None, done=False, expected_version=1, by=world.lead
     )
     stale = PDSATask.objects.get(pk=task.pk)
     with pytest.raises(EditConflict):
         services.update_task(
-            stale, description="B", owner=None, due_on=None, done=False, expected_version=1, actor=world.lead
+            stale, description="B", owner=None, due_on=None, done=False, expected_version=1, by=world.lead
         )
     assert PDSATask.objects.get(pk=task.pk).description == "A"

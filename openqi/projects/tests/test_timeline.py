@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from openqi.projects import plugins
 from openqi.projects.models import (
     ActDecision,
     Lifecycle,
@@ -21,7 +22,6 @@ from openqi.projects.models import (
     StoryCategory,
     TeamRole,
 )
-from openqi.projects.presenters import timeline
 from openqi.projects.presenters.timeline import TimelineItem, by_month, timeline_for
 from openqi.projects.tests.factories import PDSACycleFactory, StoryEntryFactory, TeamMemberFactory
 
@@ -150,15 +150,13 @@ def test_the_private_timeline_is_only_for_the_team(world, projects, persona: str
     assert ("Private matter" in response.content.decode()) == (status == 200)
 
 
-def test_other_apps_can_add_a_source(world, history: Project, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_other_apps_can_add_a_source(world, history: Project) -> None:  # type: ignore[no-untyped-def]
     def annotations(project: Project) -> Iterable[TimelineItem]:
         yield TimelineItem(kind="annotation", date=dt.date(2025, 2, 14), title="Chart note: new triage form")
 
-    # A copy of the registry, so the source does not outlive this test.
-    monkeypatch.setattr(timeline, "TIMELINE_SOURCES", list(timeline.TIMELINE_SOURCES))
-    assert timeline.register_source(annotations, kind="annotation", label="Chart annotations") is annotations
-    timeline.register_source(annotations, kind="annotation", label="Chart annotations")  # once only
-    try:
+    source = plugins.TimelineSource("annotation", "Chart annotations", annotations)
+    with plugins.timeline_sources.contributing(source, key="annotation"):
+        plugins.timeline_sources.register(source, key="annotation")  # registering again adds nothing
         items = timeline_for(history)
         assert [i.title for i in items].count("Chart note: new triage form") == 1
         note = next(i for i in items if i.kind == "annotation")
@@ -169,8 +167,7 @@ def test_other_apps_can_add_a_source(world, history: Project, monkeypatch: pytes
         page = client.get(url, {"kind": "annotation"}).content.decode()
         assert "Chart annotations" in page and "Chart note: new triage form" in page
         assert "Kick-off meeting" not in page
-    finally:
-        timeline.TIMELINE_KINDS.pop("annotation", None)
+    assert "annotation" not in plugins.timeline_sources.names()
 
 
 def test_an_unknown_kind_still_has_a_label() -> None:
@@ -189,21 +186,20 @@ class ForeignEvent:
     href: str
 
 
-def test_events_of_another_shape_are_adapted_and_filterable(
-    world, history: Project, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_events_of_another_shape_are_adapted_and_filterable(world, history: Project) -> None:  # type: ignore[no-untyped-def]
     def notes(project: Project, *args: object) -> list[ForeignEvent]:
         return [
             ForeignEvent(dt.date(2025, 2, 20), "foreign_note", "Chart note on DNA rate", "New form", "/m/1/")
         ]
 
-    monkeypatch.setattr(timeline, "TIMELINE_SOURCES", [*timeline.TIMELINE_SOURCES, notes])
-    item = next(i for i in timeline_for(history) if i.kind == "foreign_note")
+    # Registered with its kind unlabelled (as an app that never names it might yield it).
+    with plugins.timeline_sources.contributing(plugins.TimelineSource("other", "Other", notes), key="other"):
+        item = next(i for i in timeline_for(history) if i.kind == "foreign_note")
+        client = Client()
+        client.force_login(world.lead)
+        url = reverse("projects:timeline", kwargs={"pk": history.pk})
+        page = client.get(url, {"kind": "foreign_note"}).content.decode()
     # An unregistered kind still gets a readable label made from its name.
     assert (item.detail, item.link, item.kind_label) == ("New form", "/m/1/", "Foreign note")
-    client = Client()
-    client.force_login(world.lead)
-    url = reverse("projects:timeline", kwargs={"pk": history.pk})
-    page = client.get(url, {"kind": "foreign_note"}).content.decode()
     assert 'value="foreign_note" checked' in page
     assert "Chart note on DNA rate" in page and "Kick-off meeting" not in page

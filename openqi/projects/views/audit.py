@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from openqi.projects.access import Level, project_for
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.presenters.timeline import AuditRow
 from openqi.projects.services.story import audit_events_for
-from openqi.projects.views.project import project_context
 
 PER_PAGE = 50
 

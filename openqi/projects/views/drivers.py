@@ -14,14 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict, show_conflict
+from openqi.core.concurrency import attempt_edit
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.drivers import ChangeIdeaEditForm, ChangeIdeaForm, DriverForm, DriverRenameForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import ChangeIdea, Driver, Project
 from openqi.projects.presenters.drivers import diagram
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.services import drivers as services
-from openqi.projects.views.project import project_context
 
 
 def _driver(project: Project, driver_pk: int) -> Driver:
@@ -63,9 +63,9 @@ def driver_add(request: HttpRequest, pk: int, parent_pk: int | None = None) -> H
     form = DriverForm(request.POST or None, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
         driver = services.add_driver(
-            project, title=form.cleaned_data["title"], parent=parent, actor=request.user
+            project, title=form.cleaned_data["title"], parent=parent, by=request.user
         )
-        record_confirmation(form, actor=request.user, project=project, instance=driver)
+        record_confirmation(form, by=request.user, project=project, instance=driver)
         kind = "Secondary" if parent else "Primary"
         messages.success(request, f"{kind} driver \u2018{driver.title}\u2019 added.")
         return redirect("projects:drivers", pk=project.pk)
@@ -79,18 +79,20 @@ def driver_rename(request: HttpRequest, pk: int, driver_pk: int) -> HttpResponse
     form = DriverRenameForm(request.POST or None, driver=driver, **guard_kwargs(project))
     latest: Driver | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rename_driver(
+        edit = attempt_edit(
+            form,
+            lambda: services.rename_driver(
                 driver,
                 title=form.cleaned_data["title"],
                 expected_version=form.cleaned_data["version"],
-                actor=request.user,
-            )
-        except EditConflict:
-            latest = driver = _driver(project, driver_pk)
-            show_conflict(form, driver.version)
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=driver)
+                by=request.user,
+            ),
+            reload=lambda: _driver(project, driver_pk),
+        )
+        latest = edit.latest
+        driver = latest or driver
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=driver)
             messages.success(request, f"Driver renamed to \u2018{driver.title}\u2019.")
             return redirect("projects:drivers", pk=project.pk)
     return _render(
@@ -118,7 +120,7 @@ def driver_move(request: HttpRequest, pk: int, driver_pk: int) -> HttpResponse:
     project, _ = project_for(request, pk, Level.EDIT)
     driver = _driver(project, driver_pk)
     direction = _direction(request)
-    if services.move_driver(driver, direction=direction, actor=request.user):
+    if services.move_driver(driver, direction=direction, by=request.user):
         messages.success(request, f"\u2018{driver.title}\u2019 moved {direction}.")
     return redirect(f"{_edit_url(project)}#driver-{driver.pk}")
 
@@ -132,7 +134,7 @@ def driver_remove(request: HttpRequest, pk: int, driver_pk: int) -> HttpResponse
     project, level = project_for(request, pk, Level.EDIT)
     driver = _driver(project, driver_pk)
     if request.method == "POST":
-        removal = services.remove_driver(driver, actor=request.user)
+        removal = services.remove_driver(driver, by=request.user)
         also = f" and {len(removal.children)} secondary driver{'s' if len(removal.children) != 1 else ''}"
         messages.success(request, f"Removed \u2018{driver.title}\u2019{also if removal.children else ''}.")
         return redirect("projects:drivers", pk=project.pk)
@@ -152,9 +154,9 @@ def change_idea_add(request: HttpRequest, pk: int) -> HttpResponse:
             title=form.cleaned_data["title"],
             description=form.cleaned_data["description"],
             drivers=form.cleaned_data["drivers"],
-            actor=request.user,
+            by=request.user,
         )
-        record_confirmation(form, actor=request.user, project=project, instance=idea)
+        record_confirmation(form, by=request.user, project=project, instance=idea)
         messages.success(request, f"Change idea \u2018{idea.title}\u2019 added.")
         return redirect("projects:drivers", pk=project.pk)
     return _render(request, "idea_form.jinja", project, level, form=form, idea=None)
@@ -167,20 +169,22 @@ def change_idea_edit(request: HttpRequest, pk: int, idea_pk: int) -> HttpRespons
     form = ChangeIdeaEditForm(request.POST or None, idea=idea, project=project, **guard_kwargs(project))
     latest: ChangeIdea | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_change_idea(
+        edit = attempt_edit(
+            form,
+            lambda: services.update_change_idea(
                 idea,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
                 drivers=form.cleaned_data["drivers"],
                 expected_version=form.cleaned_data["version"],
-                actor=request.user,
-            )
-        except EditConflict:
-            latest = idea = _idea(project, idea_pk)
-            show_conflict(form, idea.version)
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=idea)
+                by=request.user,
+            ),
+            reload=lambda: _idea(project, idea_pk),
+        )
+        latest = edit.latest
+        idea = latest or idea
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=idea)
             messages.success(request, f"Change idea \u2018{idea.title}\u2019 saved.")
             return redirect("projects:drivers", pk=project.pk)
     return _render(request, "idea_form.jinja", project, level, form=form, idea=idea, latest=latest)
@@ -192,7 +196,7 @@ def change_idea_move(request: HttpRequest, pk: int, idea_pk: int) -> HttpRespons
     project, _ = project_for(request, pk, Level.EDIT)
     idea = _idea(project, idea_pk)
     direction = _direction(request)
-    if services.move_change_idea(idea, direction=direction, actor=request.user):
+    if services.move_change_idea(idea, direction=direction, by=request.user):
         messages.success(request, f"\u2018{idea.title}\u2019 moved {direction}.")
     return redirect(f"{_edit_url(project)}#idea-{idea.pk}")
 
@@ -202,7 +206,7 @@ def change_idea_remove(request: HttpRequest, pk: int, idea_pk: int) -> HttpRespo
     project, level = project_for(request, pk, Level.EDIT)
     idea = _idea(project, idea_pk)
     if request.method == "POST":
-        services.remove_change_idea(idea, actor=request.user)
+        services.remove_change_idea(idea, by=request.user)
         messages.success(request, f"Removed the change idea \u2018{idea.title}\u2019.")
         return redirect("projects:drivers", pk=project.pk)
     return _render(

@@ -11,14 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from openqi.core.concurrency import EditConflict, show_conflict
+from openqi.core.concurrency import attempt_edit
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.pdsa import STAGE_FORMS, CycleStartForm, TaskEditForm, TaskForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import PDSACycle, PDSATask, Project
 from openqi.projects.presenters import pdsa as presenters
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.services import pdsa as services
-from openqi.projects.views.project import project_context
 
 
 def _cycle(project: Project, cycle_pk: int) -> PDSACycle:
@@ -93,9 +93,9 @@ def pdsa_create(request: HttpRequest, pk: int) -> HttpResponse:
             follows=form.cleaned_data["follows"],
             objective=form.cleaned_data["objective"],
             prediction=form.cleaned_data["prediction"],
-            actor=request.user,
+            by=request.user,
         )
-        record_confirmation(form, actor=request.user, project=project, instance=cycle)
+        record_confirmation(form, by=request.user, project=project, instance=cycle)
         messages.success(request, f"PDSA cycle \u2018{cycle.title}\u2019 started. Complete the plan next.")
         return redirect("projects:pdsa_detail", pk=project.pk, cycle_pk=cycle.pk)
     has_ideas = project.change_ideas.exists()
@@ -111,7 +111,7 @@ def pdsa_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
         "cycle.jinja",
         project,
         level,
-        page=presenters.cycle_page(project, cycle),
+        page=presenters.cycle_page(project, cycle, level),
         can_edit=level >= Level.EDIT,
     )
 
@@ -125,14 +125,15 @@ def pdsa_stage(request: HttpRequest, pk: int, cycle_pk: int, stage: str) -> Http
     form_class = STAGE_FORMS[stage]
     form = form_class(request.POST or None, instance=cycle, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(
-                cycle, values=form.values(), expected_version=form.cleaned_data["version"], actor=request.user
-            )
-        except EditConflict:
-            show_conflict(form, project.pdsa_cycles.get(pk=cycle.pk).version)
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=cycle)
+        edit = attempt_edit(
+            form,
+            lambda: services.update_cycle(
+                cycle, values=form.values(), expected_version=form.cleaned_data["version"], by=request.user
+            ),
+            reload=lambda: _cycle(project, cycle_pk),
+        )
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=cycle)
             messages.success(request, f"{form.heading} saved.")
             return redirect(f"{presenters.cycle_href(cycle)}#{stage}")
     # The prediction as it is on record (the form may hold the person's unsaved text in `cycle`).
@@ -151,9 +152,9 @@ def pdsa_task_add(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
             description=form.cleaned_data["description"],
             owner=form.cleaned_data["owner"],
             due_on=form.cleaned_data["due_on"],
-            actor=request.user,
+            by=request.user,
         )
-        record_confirmation(form, actor=request.user, project=project, instance=task)
+        record_confirmation(form, by=request.user, project=project, instance=task)
         messages.success(request, f"Task \u2018{task.description}\u2019 added.")
         return redirect(f"{presenters.cycle_href(cycle)}#tasks")
     return _render(request, "task_form.jinja", project, level, form=form, cycle=cycle, task=None)
@@ -167,21 +168,24 @@ def pdsa_task_edit(request: HttpRequest, pk: int, cycle_pk: int, task_pk: int) -
     form = TaskEditForm(request.POST or None, task=task, project=project, **guard_kwargs(project))
     latest: PDSATask | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_task(
+        edit = attempt_edit(
+            form,
+            lambda: services.update_task(
                 task,
                 description=form.cleaned_data["description"],
                 owner=form.cleaned_data["owner"],
                 due_on=form.cleaned_data["due_on"],
                 done=form.cleaned_data["done"],
                 expected_version=form.cleaned_data["version"],
-                actor=request.user,
-            )
-        except EditConflict:
-            latest = task = _task(cycle, task_pk)
-            show_conflict(form, task.version)
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=task)
+                by=request.user,
+            ),
+            reload=lambda: _task(cycle, task_pk),
+        )
+        latest = edit.latest
+        if latest is not None:
+            task = latest
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=task)
             messages.success(request, f"Task \u2018{task.description}\u2019 saved.")
             return redirect(f"{presenters.cycle_href(cycle)}#tasks")
     return _render(
@@ -196,7 +200,7 @@ def pdsa_task_done(request: HttpRequest, pk: int, cycle_pk: int, task_pk: int) -
     cycle = _cycle(project, cycle_pk)
     task = _task(cycle, task_pk)
     done = request.POST.get("done") == "1"
-    services.set_task_done(task, done=done, actor=request.user)
+    services.set_task_done(task, done=done, by=request.user)
     messages.success(
         request, f"Task \u2018{task.description}\u2019 marked as {'done' if done else 'not done'}."
     )

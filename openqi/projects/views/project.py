@@ -11,27 +11,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openqi.core.concurrency import EditConflict, show_conflict
-from openqi.core.scoping import scope_for
-from openqi.projects import search
+from openqi.core.concurrency import attempt_edit
+from openqi.core.plugins import render_panels
+from openqi.organisations.scoping import scope_for
+from openqi.projects import plugins, search
 from openqi.projects.access import Level, project_for, public_project_or_404, visible_projects
 from openqi.projects.forms.project import LifecycleForm, ProgressScoreForm, ProjectFilterForm, ProjectForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
-from openqi.projects.models import Project, TeamMember, TeamRole
+from openqi.projects.models import TeamMember, TeamRole
 from openqi.projects.presenters import projects as presenters
-from openqi.projects.presenters.nav import project_sections
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.services import projects as services
-
-
-def project_context(project: Project, level: Level, section: str, **extra: Any) -> dict[str, Any]:
-    """The context every page inside a project needs for projects/_layout.jinja."""
-    return {
-        "project": project,
-        "level": level,
-        "section": section,
-        "sections": project_sections(project, level),
-        **extra,
-    }
 
 
 def _with_team(queryset: Any) -> Any:
@@ -124,7 +114,7 @@ def create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         project = services.create_project(organisation=organisation, data=_record_data(form), by=request.user)
-        record_confirmation(form, actor=request.user, project=project, instance=project)
+        record_confirmation(form, by=request.user, project=project, instance=project)
         messages.success(request, "Project created. You are its project lead.")
         return redirect("projects:detail", pk=project.pk)
     return render(
@@ -135,11 +125,11 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
-    # The overview shows the family of measures as small multiples (imported here because the
-    # measures app itself depends on projects).
-    from openqi.measures.presenters import family_for
-
-    extra = {"overview": presenters.overview(project), "family": family_for(project, level)}
+    extra = {
+        "overview": presenters.overview(project),
+        # What apps above this one show on the overview (measures: the family of measures).
+        "panels": render_panels(plugins.overview_panels, project, level),
+    }
     return render(request, "projects/detail.jinja", project_context(project, level, "overview", **extra))
 
 
@@ -153,17 +143,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Making a project public (or private) is the lead's or the QI team's decision, not any editor's.
         del form.fields["visibility"]
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_project(
+        edit = attempt_edit(
+            form,
+            lambda: services.update_project(
                 project,
                 data=_record_data(form),
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except EditConflict:
-            show_conflict(form, services.current_version(project))
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=project)
+            ),
+            reload=lambda: services.saved_project(project),
+        )
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=project)
             messages.success(request, "Project record saved.")
             return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/form.jinja", project_context(project, level, "overview", form=form))
@@ -175,8 +166,9 @@ def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
     form = LifecycleForm(request.POST or None, project=project, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.change_lifecycle(
+        edit = attempt_edit(
+            form,
+            lambda: services.change_lifecycle(
                 project,
                 to_state=data["to_state"],
                 note=data["note"],
@@ -184,13 +176,12 @@ def lifecycle(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 approved_on=data["approved_on"],
                 approved_by=data["approved_by"],
-            )
-        except EditConflict:
-            show_conflict(form, services.current_version(project))
-        except services.LifecycleError as problem:
-            form.add_error(None, str(problem))
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=project)
+            ),
+            reload=lambda: services.saved_project(project),
+            refusals={services.LifecycleError: None},
+        )
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=project)
             messages.success(request, f"The project is now {project.get_lifecycle_display().lower()}.")
             return redirect("projects:detail", pk=project.pk)
     history = project.lifecycle_changes.select_related("changed_by")
@@ -210,18 +201,19 @@ def progress_score(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = ProgressScoreForm(request.POST or None, initial=initial, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
-        try:
-            change = services.set_progress_score(
+        edit = attempt_edit(
+            form,
+            lambda: services.set_progress_score(
                 project,
                 score=form.cleaned_data["score"],
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except EditConflict:
-            show_conflict(form, services.current_version(project))
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=change)
+            ),
+            reload=lambda: services.saved_project(project),
+        )
+        if edit.saved and edit.result is not None:
+            record_confirmation(form, by=request.user, project=project, instance=edit.result)
             messages.success(request, f"Progress score recorded: {project.progress_label}.")
             return redirect("projects:detail", pk=project.pk)
     history = project.score_changes.select_related("changed_by")

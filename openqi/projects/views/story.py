@@ -14,15 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from openqi.core.concurrency import EditConflict, show_conflict
-from openqi.core.scoping import scope_for
+from openqi.core.concurrency import attempt_edit
+from openqi.organisations.scoping import scope_for
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.story import StoryEntryForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import Project, StoryAttachment, StoryCategory, StoryEntry
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.presenters.story import StoryEntryCard, category_options, may_change
 from openqi.projects.services import story as services
-from openqi.projects.views.project import project_context
 
 
 def _entry_or_404(project: Project, entry_pk: int) -> StoryEntry:
@@ -86,7 +86,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         entry = services.add_entry(project, _change_from(form), by=request.user)
-        record_confirmation(form, actor=request.user, project=project, instance=entry)
+        record_confirmation(form, by=request.user, project=project, instance=entry)
         messages.success(request, f"Story entry ‘{entry.title}’ added.")
         return redirect(_story_url(project, entry))
     return render(
@@ -120,17 +120,19 @@ def edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     )
     latest: StoryEntryCard | None = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_entry(
+        edit = attempt_edit(
+            form,
+            lambda: services.edit_entry(
                 entry, _change_from(form), expected_version=form.cleaned_data["version"], by=request.user
-            )
-        except EditConflict:
+            ),
+            reload=lambda: _entry_or_404(project, entry_pk),
+        )
+        if edit.latest is not None:
             # Show what the other person saved next to the person's own (kept) text.
-            entry = _entry_or_404(project, entry_pk)
+            entry = edit.latest
             latest = StoryEntryCard.of(entry, request.user, level)
-            show_conflict(form, entry.version)
-        else:
-            record_confirmation(form, actor=request.user, project=project, instance=entry)
+        if edit.saved:
+            record_confirmation(form, by=request.user, project=project, instance=entry)
             messages.success(request, f"Story entry ‘{entry.title}’ saved.")
             return redirect(_story_url(project, entry))
     return render(

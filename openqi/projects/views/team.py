@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from openqi.projects.access import Level, project_for
 from openqi.projects.models import TeamRole
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.services import team as services
-from openqi.projects.views.project import project_context
 
 
 class TeamInviteForm(forms.Form):

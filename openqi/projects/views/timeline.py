@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from openqi.projects.access import Level, project_for
+from openqi.projects.presenters.nav import project_context
 from openqi.projects.presenters.timeline import by_month, kind_choices, timeline_for
-from openqi.projects.views.project import project_context
 
 
 @login_required

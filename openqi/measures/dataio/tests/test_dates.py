@@ -11,7 +11,6 @@ from openqi.measures.dataio.dates import (
     MonthFirst,
     ParsedDate,
     describe_period,
-    normalise_period,
     parse_period_cell,
 )
 
@@ -95,22 +94,6 @@ def test_ambiguous_dates_are_always_day_first() -> None:
 )
 def test_problems(cell: object, problem: DateProblem) -> None:
     assert parse_period_cell(cell) is problem
-
-
-@pytest.mark.parametrize(
-    ("day", "frequency", "expected"),
-    [
-        (date(2025, 3, 5), "weekly", date(2025, 3, 3)),  # Wednesday -> Monday
-        (date(2025, 3, 3), "weekly", date(2025, 3, 3)),  # Monday stays
-        (date(2025, 3, 9), "weekly", date(2025, 3, 3)),  # Sunday (a "week ending") -> the Monday before
-        (date(2025, 1, 1), "weekly", date(2024, 12, 30)),  # across a year end
-        (date(2025, 3, 31), "monthly", date(2025, 3, 1)),
-        (date(2025, 3, 5), "daily", date(2025, 3, 5)),
-        (date(2025, 3, 5), "per_event", date(2025, 3, 5)),
-    ],
-)
-def test_normalise_period(day: date, frequency: str, expected: date) -> None:
-    assert normalise_period(day, frequency) == expected
 
 
 def test_describe_period() -> None:

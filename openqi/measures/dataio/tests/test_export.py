@@ -22,7 +22,7 @@ from openqi.measures.dataio import (
     write_csv,
     write_xlsx,
 )
-from openqi.measures.dataio.dates import normalise_period
+from openqi.measures.periods import normalise_period
 
 ROWS = [
     DataRow(date(2025, 3, 3), numerator=Decimal(4), denominator=Decimal(10), comment="New form started"),

@@ -18,9 +18,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from openqi.measures import services
+from openqi.measures import periods
 from openqi.measures.dataio import DataRow
 from openqi.measures.models import Annotation, LimitChange, Measure, MeasureType, ProjectMeasure
+from openqi.measures.services import data, limits, notes
 from openqi.organisations.models import Organisation, Service
 from openqi.projects.models import Lifecycle, Project
 
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         have = set(measure.points.values_list("period", flat=True))
         missing = [r for r in rows if r.period not in have]
         if missing:
-            services.save_rows(measure, missing, by=None, source="demo")
+            data.save_rows(measure, missing, by=None, source="demo")
 
     # --- projects ---------------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class Command(BaseCommand):
         self._data(outcome.measure, rows)
         baseline_end = weeks[BASELINE_WEEKS - 1]
         if not LimitChange.objects.filter(measure=outcome.measure).exists():
-            services.add_limit_change(
+            limits.add_limit_change(
                 outcome.measure,
                 kind="freeze",
                 period=baseline_end,
@@ -139,7 +140,7 @@ class Command(BaseCommand):
                 cycle.started_on
                 and not Annotation.objects.filter(measure=outcome.measure, pdsa_cycle=cycle).exists()
             ):
-                services.add_annotation(
+                notes.add_annotation(
                     outcome.measure, project=project, period=cycle.started_on, pdsa_cycle=cycle, by=None
                 )
 
@@ -256,7 +257,7 @@ class Command(BaseCommand):
                     denominator=Decimal(done),
                 )
             )
-            month = services.next_period(month, "monthly")
+            month = periods.next_period(month, "monthly")
         self._data(link.measure, rows)
 
     def _liaison(self, org: Organisation) -> None:

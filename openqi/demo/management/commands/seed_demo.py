@@ -14,6 +14,7 @@ from django.db import transaction
 
 from openqi.accounts.models import User
 from openqi.organisations.models import Directorate, Membership, Organisation, Role, Service
+from openqi.projects import demo as project_demo
 
 DEMO_ORGANISATION = ("Northshire Health and Care NHS Foundation Trust", "northshire")
 DEMO_STRUCTURE = {
@@ -45,8 +46,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = self._organisation(*DEMO_ORGANISATION, DEMO_STRUCTURE, DEMO_PEOPLE)
         self._organisation(*OTHER_ORGANISATION, {"Adult Services": ["Memory Service"]}, OTHER_PEOPLE)
-        from openqi.projects import demo as project_demo
-
         projects = project_demo.seed(org)
         self.stdout.write(f"Demo projects: {', '.join(p.title for p in projects)}.")
         call_command("seed_measures", stdout=self.stdout)
