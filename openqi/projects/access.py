@@ -21,12 +21,12 @@ import enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from openqi.organisations.models import Role
 from openqi.organisations.scoping import Scope, scope_for
-from openqi.projects.models import Project, TeamRole, Visibility
+from openqi.projects.models import Project, TeamMember, TeamRole, Visibility
 
 
 class Level(enum.IntEnum):
@@ -57,15 +57,19 @@ def visible_projects(user: Any) -> QuerySet[Project]:
         return Project.objects.none()
     everything = _org_wide(scope, Role.QI_TEAM_ADMIN) + _org_wide(scope, Role.IMPROVEMENT_ADVISOR)
     members_of = [m.organisation_id for m in scope.memberships if not m.is_guest]
-    return (
-        scope.filter(Project)
-        .filter(
-            Q(organisation_id__in=everything)
-            | Q(organisation_id__in=members_of, visibility__in=[Visibility.ORGANISATION, Visibility.PUBLIC])
-            | Q(team__user=user, team__left_on__isnull=True)
-        )
-        .distinct()
+    return scope.filter(Project).filter(
+        Q(organisation_id__in=everything)
+        | Q(organisation_id__in=members_of, visibility__in=[Visibility.ORGANISATION, Visibility.PUBLIC])
+        | on_the_team(user)
     )
+
+
+def on_the_team(user: Any, *, role: str | None = None) -> Exists:
+    """A condition on projects: the person is in the project's current team (in `role`, when given).
+    EXISTS, not a join: a join gives a row per team member and needs DISTINCT over every column to undo,
+    which at trust scale sorts thousands of wide rows for every list and count."""
+    members = TeamMember.objects.filter(project=OuterRef("pk"), user=user, left_on__isnull=True)
+    return Exists(members.filter(role=role) if role else members)
 
 
 def current_roles(user: Any, project: Project) -> set[str]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -158,8 +159,6 @@ class Project(VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Title, aim, problem and story log in one text, kept by projects.search for full-text search.
-    search_document = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["title"]
@@ -470,3 +469,21 @@ class StoryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SearchDocument(models.Model):
+    """A project's searchable text, kept by `projects.search`. It lives apart from the project's row so that
+    lists and pages, which never need it, never read it (with a long story log it runs to hundreds of KB).
+    On PostgreSQL `vector` is the weighted tsvector (title A, aim B, problem C, the rest D) behind a GIN
+    index; SQLite indexes `text` in an FTS5 table instead."""
+
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.OneToOneField(
+        Project, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    text = models.TextField(blank=True)
+    vector = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return f"Search text of project {self.project_id}"

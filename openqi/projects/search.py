@@ -1,32 +1,65 @@
-"""Full-text search over projects: title, aim, problem and story log.
+"""Full-text search over projects: title, aim, problem, story log, and the text of every search source
+that apps above register (openqi/projects/plugins.py).
 
-Each project keeps one `search_document`. On SQLite an FTS5 table (created by migration 0002) indexes it
-with the project id as rowid; on PostgreSQL the document is matched with `websearch_to_tsquery`. Both
-paths only ever narrow a queryset the caller already limited to what the person may see, so search
-cannot reveal a project its reader may not open.
+Each project has one `SearchDocument` row, apart from the project's own row so that lists never read it.
+On PostgreSQL its `vector` is a stored tsvector, weighted title A, aim B, problem C and the rest D, behind
+a GIN index, and matched with `websearch_to_tsquery`; on SQLite an FTS5 table (migration 0003) indexes the
+text with the project id as rowid. Both paths only ever narrow a queryset the caller already limited to
+what the person may see, so search cannot reveal a project its reader may not open.
+
+The index follows every save (signals, connected in ProjectsConfig.ready()); `rebuild_index` (the
+`reindex` command) is the way back after a bulk load that skipped them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from openqi.projects import plugins
-from openqi.projects.models import Project
+from openqi.projects.models import Project, SearchDocument
 
 FTS_TABLE = "projects_project_fts"
+CONFIG = "english"
+# Title A, aim B, problem C, everything else D: a word in the title ranks a project above one that has it in
+# the story log.
+WEIGHTED_VECTOR = (
+    "UPDATE projects_searchdocument SET vector = "
+    "setweight(to_tsvector(%s::regconfig, %s), 'A') || setweight(to_tsvector(%s::regconfig, %s), 'B') || "
+    "setweight(to_tsvector(%s::regconfig, %s), 'C') || setweight(to_tsvector(%s::regconfig, %s), 'D') "
+    "WHERE project_id = %s"
+)
 
 
-def document_for(project: Project) -> str:
+@dataclass(frozen=True)
+class Document:
+    """A project's searchable text in its weight classes."""
+
+    title: str
+    aim: str
+    problem: str
+    more: tuple[str, ...]
+
+    def weighted(self) -> tuple[str, ...]:
+        """The parameters of WEIGHTED_VECTOR: (configuration, text) for weights A, B, C and D."""
+        return (CONFIG, self.title, CONFIG, self.aim, CONFIG, self.problem, CONFIG, "\n".join(self.more))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p for p in (self.title, self.aim, self.problem, *self.more) if p)
+
+
+def document_for(project: Project) -> Document:
     """The project's own record, then the text every search source (story log, and apps above) gives."""
-    parts = [project.title, project.aim_statement, project.problem]
-    for source in plugins.search_sources:
-        parts += list(source.text(project))
-    return "\n".join(p for p in parts if p)
+    more = tuple(text for source in plugins.search_sources for text in source.text(project) if text)
+    return Document(project.title, project.aim_statement, project.problem, more)
 
 
 def story_text(project: Project) -> Iterable[str]:
@@ -46,21 +79,37 @@ def reindex_after_change(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def index_project(project: Project) -> None:
-    if project.pk is None:
-        return
-    document = document_for(project)
-    Project.objects.filter(pk=project.pk).update(search_document=document)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [project.pk])  # noqa: S608
-            insert = f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (%s, %s)"  # noqa: S608
-            cursor.execute(insert, [project.pk, document])
+    if project.pk is not None:
+        _write([(project.pk, document_for(project))])
 
 
 def unindex_project(project_id: int) -> None:
+    # The SearchDocument row goes with the project (CASCADE); the FTS5 table is no Django table.
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [project_id])  # noqa: S608
+
+
+def _write(documents: Sequence[tuple[int, Document]]) -> None:
+    """Store the documents of these projects, in as few statements as the database allows."""
+    if not documents:
+        return
+    SearchDocument.objects.bulk_create(
+        [SearchDocument(project_id=pk, text=document.text) for pk, document in documents],
+        update_conflicts=True,
+        unique_fields=["project"],
+        update_fields=["text"],
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.executemany(WEIGHTED_VECTOR, [(*d.weighted(), pk) for pk, d in documents])
+        elif connection.vendor == "sqlite":
+            delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608
+            cursor.executemany(delete, [(pk,) for pk, _ in documents])
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (%s, %s)",  # noqa: S608
+                [(pk, d.text) for pk, d in documents],
+            )
 
 
 def _fts5_query(text: str) -> str:
@@ -71,24 +120,22 @@ def _fts5_query(text: str) -> str:
 
 
 def search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """`queryset` narrowed to the projects whose text matches. The match is a subquery on the index, so
+    the database finds the few matching ids first and never reads the text of the others."""
     text = text.strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        return queryset.annotate(_search=SearchVector("search_document", config="english")).filter(
-            _search=SearchQuery(text, config="english", search_type="websearch")
-        )
+        query = SearchQuery(text, config=CONFIG, search_type="websearch")
+        return queryset.filter(pk__in=SearchDocument.objects.filter(vector=query).values("project_id"))
     if connection.vendor == "sqlite":
-        query = _fts5_query(text)
-        if not query:
+        match = _fts5_query(text)
+        if not match:
             return queryset.none()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])  # noqa: S608
-            ids = [row[0] for row in cursor.fetchall()]
-        return queryset.filter(pk__in=ids)
-    return queryset.filter(search_document__icontains=text)
+        # The person's words reach SQL only as a bound parameter.
+        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
+        return queryset.filter(pk__in=matching)
+    return queryset.filter(search_document__text__icontains=text)
 
 
 def rebuild_index(
@@ -99,8 +146,8 @@ def rebuild_index(
     """Rebuild the search index of these projects, or of every project, in batches: the way back after a
     load that skipped the save signals (bulk_create, raw SQL). Each batch is one transaction, so search
     never sees a project half-indexed; `progress(done, total)` hears after each. Returns how many
-    projects were indexed. Ids of projects that no longer exist lose their index rows; a rebuild of
-    every project also drops rows left by projects deleted without their signal."""
+    projects were indexed. A rebuild of every project also drops index rows left by projects deleted
+    without their signal."""
     everything = project_ids is None
     ids = (
         list(Project.objects.order_by("pk").values_list("pk", flat=True))
@@ -108,16 +155,16 @@ def rebuild_index(
         else sorted(set(project_ids))
     )
     done = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A maintenance job, not a request: the per-statement budget of web requests does not apply.
+            cursor.execute("SET statement_timeout = 0")
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with transaction.atomic():
             # One query for the projects and one for all their story entries, whatever the batch size.
             projects = list(Project.objects.filter(pk__in=batch).prefetch_related("story_entries"))
-            for project in projects:
-                project.search_document = document_for(project)
-            Project.objects.bulk_update(projects, ["search_document"], batch_size=batch_size)
-            if connection.vendor == "sqlite":
-                _rewrite_fts_rows(batch, projects)
+            _write([(project.pk, document_for(project)) for project in projects])
         done += len(projects)
         if progress is not None:
             progress(done, len(ids))
@@ -127,12 +174,3 @@ def rebuild_index(
                 f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM {Project._meta.db_table})"  # noqa: S608
             )
     return done
-
-
-def _rewrite_fts_rows(ids: list[int], projects: list[Project]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk in ids])  # noqa: S608
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (%s, %s)",  # noqa: S608
-            [(p.pk, p.search_document) for p in projects],
-        )

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from openqi.organisations.scoping import scope_for
+from openqi.projects.access import on_the_team, visible_projects
 from openqi.projects.models import (
     PROGRESS_LEVELS,
     Lifecycle,
@@ -29,12 +30,9 @@ LIFECYCLE_TAG_COLOUR: dict[str, str] = {
 
 def my_project_rows(user: Any) -> list[ProjectRow]:
     """The person's current projects (as a current team member), for My projects and the home page."""
-    from openqi.projects.access import visible_projects
-
     mine = (
         visible_projects(user)
-        .filter(team__user=user, team__left_on__isnull=True)
-        .distinct()
+        .filter(on_the_team(user))
         .select_related("organisation", "service")
         .prefetch_related("team__user")
         .order_by("title")

@@ -15,7 +15,7 @@ from openqi.core.concurrency import attempt_edit
 from openqi.core.plugins import render_panels
 from openqi.organisations.scoping import scope_for
 from openqi.projects import plugins, search
-from openqi.projects.access import Level, project_for, public_project_or_404, visible_projects
+from openqi.projects.access import Level, on_the_team, project_for, public_project_or_404, visible_projects
 from openqi.projects.forms.project import LifecycleForm, ProgressScoreForm, ProjectFilterForm, ProjectForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
 from openqi.projects.models import TeamMember, TeamRole
@@ -43,27 +43,25 @@ def _apply_filters(queryset: Any, form: ProjectFilterForm) -> Any:
     if data.get("coproduction"):
         queryset = queryset.filter(coproduction=data["coproduction"])
     if data.get("coach"):
-        queryset = queryset.filter(
-            team__user_id=data["coach"], team__role=TeamRole.COACH, team__left_on__isnull=True
-        )
+        queryset = queryset.filter(on_the_team(data["coach"], role=TeamRole.COACH))
     if data.get("q"):
         queryset = search.search(queryset, data["q"])
-    return queryset.distinct()
+    return queryset
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = visible_projects(request.user)
     scope = scope_for(request.user)
-    coaches = sorted(
-        {
-            (str(m.user_id), m.user.display_name)
-            for m in scope.filter(TeamMember)
-            .filter(project__in=visible, role=TeamRole.COACH, left_on__isnull=True)
-            .select_related("user")
-        },
-        key=lambda c: c[1],
+    # The coaches of visible projects, each once: a handful of people, however many projects they coach.
+    coach_rows = (
+        scope.filter(TeamMember)
+        .filter(project__in=visible.values("pk"), role=TeamRole.COACH, left_on__isnull=True)
+        .order_by()
+        .values_list("user_id", "user__name", "user__email")
+        .distinct()
     )
+    coaches = sorted(((str(pk), name or email) for pk, name, email in coach_rows), key=lambda c: c[1])
     form = ProjectFilterForm(
         request.GET or None, organisation_ids=sorted(scope.organisation_ids), coaches=coaches
     )
