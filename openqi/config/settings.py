@@ -139,11 +139,19 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache is shared by every worker process, so rate limits hold across gunicorn workers.
+# Charts for every measure of a trust (thousands): a table without the database cache's cull, or Redis when
+# OPENQI_REDIS_URL is set (docs/adr/0013-chart-cache.md).
+REDIS_URL = os.environ.get("OPENQI_REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "openqi_cache",
-    }
+    },
+    "charts": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "openqi.core.cachetable.TableCache", "LOCATION": "openqi_cache_entry"}
+    ),
 }
 
 # --- Accounts -------------------------------------------------------------------------------------

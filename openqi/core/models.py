@@ -43,3 +43,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} {self.object_repr}"
+
+
+class CacheEntry(models.Model):
+    """A row of the table cache (openqi.core.cachetable): charts for every measure of a trust, kept
+    without Django's database cache's 300-entry cull."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    value = models.BinaryField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "openqi_cache_entry"
+
+    def __str__(self) -> str:
+        return self.key

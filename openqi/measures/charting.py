@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from openqi.charts import (
     ChartSpec,
@@ -445,14 +445,27 @@ def compute_chart(
 # --- rendered and cached ------------------------------------------------------------------------------
 
 
-def load_chart_inputs(
-    measure: Measure, project_id: int | None
-) -> tuple[list[DataPoint], list[LimitChange], list[Annotation]]:
-    points = list(measure.points.all())
-    changes = list(measure.limit_changes.all())
-    notes_qs = measure.annotations.select_related("pdsa_cycle", "story_entry")
-    notes = [a for a in notes_qs if a.project_id is None or a.project_id == project_id]
-    return points, changes, notes
+ChartInputs = tuple[list[DataPoint], list[LimitChange], list[Annotation]]
+
+
+def load_chart_inputs(measure: Measure, project_id: int | None) -> ChartInputs:
+    return load_many_chart_inputs([measure], project_id)[measure.pk]
+
+
+def load_many_chart_inputs(measures: Sequence[Measure], project_id: int | None) -> dict[int, ChartInputs]:
+    """What the charts of these measures are computed from, in three queries however many measures
+    (a project page with a dozen uncached charts must not cost a dozen round trips of each)."""
+    ids = [m.pk for m in measures]
+    inputs: dict[int, ChartInputs] = {pk: ([], [], []) for pk in ids}
+    for point in DataPoint.objects.filter(measure_id__in=ids).order_by("measure_id", "period"):
+        inputs[point.measure_id][0].append(point)
+    for change in LimitChange.objects.filter(measure_id__in=ids).order_by("measure_id", "period", "pk"):
+        inputs[change.measure_id][1].append(change)
+    notes = Annotation.objects.filter(measure_id__in=ids).select_related("pdsa_cycle", "story_entry")
+    for note in notes.order_by("measure_id", "period", "pk"):
+        if note.project_id is None or note.project_id == project_id:
+            inputs[note.measure_id][2].append(note)
+    return inputs
 
 
 def chart_id_for(link: ProjectMeasure) -> str:
@@ -471,8 +484,8 @@ def cache_key(measure: Measure, project_id: int | None, variant: str, chart_id: 
     return f"measures:chart:{measure.pk}:{versions}:{project_id or 0}:{chart_id}:{variant}"
 
 
-def _render_payloads(measure: Measure, project_id: int | None, chart_id: str) -> dict[str, dict[str, Any]]:
-    computed = compute_chart(measure, *load_chart_inputs(measure, project_id))
+def _render_payloads(measure: Measure, inputs: ChartInputs, chart_id: str) -> dict[str, dict[str, Any]]:
+    computed = compute_chart(measure, *inputs)
     spec = computed.spec
     base = {
         "chart": computed.chart,
@@ -506,37 +519,58 @@ def _render_payloads(measure: Measure, project_id: int | None, chart_id: str) ->
 
 
 def chart_payload(measure: Measure, project_id: int | None, variant: str, chart_id: str) -> dict[str, Any]:
-    key = cache_key(measure, project_id, variant, chart_id)
-    payload = cache.get(key)
-    if payload is None:
-        payloads = _render_payloads(measure, project_id, chart_id)
-        cache.set_many(
-            {cache_key(measure, project_id, v, chart_id): p for v, p in payloads.items()}, CACHE_SECONDS
-        )
-        payload = payloads[variant]
-    return payload  # type: ignore[no-any-return]
+    return payloads_for([(measure, project_id, chart_id)], variant)[0]
 
 
 def card_payloads(items: Sequence[tuple[Measure, int | None, str]]) -> list[dict[str, Any]]:
-    """Small-multiple payloads for many measures with one cache round trip (the project page)."""
-    keys = [cache_key(m, pid, "card", cid) for m, pid, cid in items]
-    found = cache.get_many(keys)
-    out = []
-    for (measure, project_id, chart_id), key in zip(items, keys, strict=True):
-        payload = found.get(key)
-        if payload is None:
-            payload = chart_payload(measure, project_id, "card", chart_id)
-        out.append(payload)
-    return out
+    """Small-multiple payloads for many measures (the project page)."""
+    return payloads_for(items, "card")
+
+
+def payloads_for(items: Sequence[tuple[Measure, int | None, str]], variant: str) -> list[dict[str, Any]]:
+    """The `variant` payload of each (measure, project, chart id): one cache read for all of them; those
+    not cached are computed from one load of their inputs and written back in one cache write (both
+    variants, since the other is wanted next: the card's reader opens the chart)."""
+    charts = caches["charts"]
+    keys = [cache_key(m, pid, variant, cid) for m, pid, cid in items]
+    found = charts.get_many(keys)
+    missing = [(item, key) for item, key in zip(items, keys, strict=True) if key not in found]
+    written: dict[str, Any] = {}
+    for project_id in {pid for (_, pid, _), _ in missing}:
+        wanted = [(m, cid) for (m, pid, cid), _ in missing if pid == project_id]
+        inputs = load_many_chart_inputs([m for m, _ in wanted], project_id)
+        for measure, chart_id in wanted:
+            for v, payload in _render_payloads(measure, inputs[measure.pk], chart_id).items():
+                written[cache_key(measure, project_id, v, chart_id)] = payload
+    if written:
+        charts.set_many(written, CACHE_SECONDS)
+    found.update(written)
+    return [found[key] for key in keys]
+
+
+def warm_charts(measure: Measure) -> None:
+    """Draw and cache the charts of every project that uses `measure`, so that the first reader after a
+    change of its data finds them ready (called once the change is committed)."""
+    links = list(measure.project_links.all())
+    payloads_for([(measure, link.project_id, chart_id_for(link)) for link in links], "full")
 
 
 def chart_file(link: ProjectMeasure, fmt: str) -> bytes:
     """The full chart as a standalone file for slides and reports: the chart the page shows, from the
-    same cache entry."""
+    same cache entry. PNG bytes are cached too: rasterising is nearly all of a PNG's cost."""
     measure = link.measure
-    svg = chart_payload(measure, link.project_id, "full", chart_id_for(link))["svg"] or render_svg(
-        ChartSpec(title=measure.name, x=[], y=[])
-    )
+    chart_id = chart_id_for(link)
     if fmt == "png":
-        return render_png(svg, 2)
-    return svg.encode("utf-8")
+        key = cache_key(measure, link.project_id, "png", chart_id)
+        png = caches["charts"].get(key)
+        if png is None:
+            png = render_png(_chart_svg(link), 2)
+            caches["charts"].set(key, png, CACHE_SECONDS)
+        return png  # type: ignore[no-any-return]
+    return _chart_svg(link).encode("utf-8")
+
+
+def _chart_svg(link: ProjectMeasure) -> str:
+    measure = link.measure
+    svg: str = chart_payload(measure, link.project_id, "full", chart_id_for(link))["svg"]
+    return svg or render_svg(ChartSpec(title=measure.name, x=[], y=[]))

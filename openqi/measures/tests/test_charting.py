@@ -3,13 +3,17 @@ cached chart carries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 
 from openqi.measures import charting
+from openqi.measures.dataio import DataRow
 from openqi.measures.models import DataKind
+from openqi.measures.services.data import save_rows
 from openqi.measures.tests.factories import MeasureFactory, ProjectMeasureFactory, add_points
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +96,31 @@ def test_a_chart_carries_its_own_ids_whatever_was_drawn_before(world, projects) 
         assert _ids(full) == {f"chart{chart_id}-title", f"chart{chart_id}-desc"}
     other = charting.chart_payload(first.measure, first.project_id, "card", "elsewhere")["svg"]
     assert _ids(other) == {"cardelsewhere-title", "cardelsewhere-desc"}
+
+
+def test_png_bytes_are_cached_with_the_chart(world, projects, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    add_points(link.measure, [(4 + i % 3, 10) for i in range(14)])
+    rasterised: list[str] = []
+    real = charting.render_png
+    monkeypatch.setattr(charting, "render_png", lambda svg, scale: rasterised.append(svg) or real(svg, scale))
+    first = charting.chart_file(link, "png")
+    assert charting.chart_file(link, "png") == first and first.startswith(b"\x89PNG")
+    assert len(rasterised) == 1
+    add_points(link.measure, [(9, 10)], start=dt.date(2026, 1, 5))  # new data: a new chart, drawn once
+    link.measure.refresh_from_db()
+    assert charting.chart_file(link, "png") != first and len(rasterised) == 2
+
+
+def test_charts_are_drawn_once_data_changes_are_saved(
+    world, projects, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    link = ProjectMeasureFactory(project=projects.shared)
+    add_points(link.measure, [(4 + i % 3, 10) for i in range(14)])
+    row = DataRow(period=dt.date(2026, 1, 5), numerator=Decimal(7), denominator=Decimal(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        save_rows(link.measure, [row], by=world.lead, project=projects.shared)
+    link.measure.refresh_from_db()
+    key = charting.cache_key(link.measure, link.project_id, "full", charting.chart_id_for(link))
+    warm = caches["charts"].get(key)
+    assert warm is not None and warm["n_points"] == 15
