@@ -7,7 +7,7 @@ PY := $(BIN)/python
 DEV_ENV := OPENQI_DEBUG=1
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test lint typecheck migrations-check unit browser bench install install-dev browser-deps ci clean
+.PHONY: run test lint typecheck migrations-check unit browser bench bench-scale scale-check scale-deps install install-dev browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,12 @@ run: install
 	@echo "  coach@northshire.nhs.uk         (QI coach)"
 	@echo "  sam.taylor.partner@example.com  (service-user partner, non-NHS e-mail)"
 	@echo "The one-time sign-in code is printed in this console (e-mail goes to the console in development)."
+	@echo "The task worker (invitation e-mails, chart drawing) runs alongside the web server; Ctrl-C stops both."
 	@echo
+# The worker runs in its own process group (set -m), so that however the web server ends (Ctrl-C, an error)
+# the trap stops the worker and its reloader's child with it.
+	set -m; $(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(PY) manage.py runserver $(DEMO_ADDR)
 
 # Debian's chromium drives the browser tests (Playwright's own browser download cannot work here).
@@ -73,6 +78,39 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/spc_bench.py
 	$(PY) bench/chart_bench.py
 	$(DEV_ENV) $(PY) bench/page_bench.py
+	$(PY) bench/api_bench.py
+	$(PY) bench/guard_bench.py
+
+# A large trust (5,000 projects, 1.36 million data points) served by gunicorn, measured at 1 and 50 users.
+# PostgreSQL when DATABASE_URL is set: its 'scale' organisation is dropped and rebuilt. Otherwise SQLite in
+# var/. Options: make bench-scale BENCH_SCALE_ARGS="--scale small" (or --reuse, --pages search,list).
+bench-scale: $(VENV)/.installed-bench
+	$(PY) bench/scale_bench.py $(BENCH_SCALE_ARGS)
+
+# deploy/compose.yaml's topology as processes on this machine (deploy/README.md): PostgreSQL, Redis, S3 (moto),
+# two gunicorn web processes and two workers behind Debian's haproxy, and a journey through it. Not part of
+# `make test`: it takes a minute or two. Options: make scale-check SCALE_CHECK_ARGS="--load-seconds 5 --keep".
+scale-check: install-dev scale-deps
+	$(PY) deploy/scale_check.py $(SCALE_CHECK_ARGS)
+
+# Debian's haproxy and redis-server, and a running PostgreSQL at 127.0.0.1:5432 (as .ci/run starts it).
+scale-deps:
+	@missing=""; for program in haproxy redis-server; do command -v $$program >/dev/null || missing="$$missing $$program"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's$$missing for the scale-check"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy redis-server >/dev/null; \
+	else echo "ERROR: missing$$missing; install Debian's haproxy and redis-server (sudo apt-get install haproxy redis-server)"; exit 1; fi
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  if ! command -v pg_ctlcluster >/dev/null && [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's postgresql for the scale-check"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  fi; \
+	  echo "Starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | sort -V | tail -1)" main start || true; \
+	  for _ in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi; \
+	pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "ERROR: no PostgreSQL at 127.0.0.1:5432"; exit 1; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -180,7 +180,9 @@ def test_the_public_page_needs_no_sign_in_and_shows_only_agreed_names(
     assert client.get(reverse("public:public", kwargs={"pk": projects.private.pk})).status_code == 404
 
 
-def test_a_partner_invited_into_one_project_sees_only_their_projects(world, projects) -> None:  # type: ignore[no-untyped-def]
+def test_a_partner_invited_into_one_project_sees_only_their_projects(
+    world, projects, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     """An external partner joins as a guest: the organisation's other projects stay closed to them."""
     from django.core import mail
 
@@ -189,7 +191,10 @@ def test_a_partner_invited_into_one_project_sees_only_their_projects(world, proj
     from openqi.projects.services.team import invite_to_team
 
     other = ProjectFactory(organisation=world.trust, title="Another organisation project")
-    invite_to_team(projects.shared, email="kim.carer@yahoo.co.uk", name="Kim", role="partner", by=world.lead)
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is queued on commit
+        invite_to_team(
+            projects.shared, email="kim.carer@yahoo.co.uk", name="Kim", role="partner", by=world.lead
+        )
     assert mail.outbox
     link = last_link_for("kim.carer@yahoo.co.uk")
     guest = Client()

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"organisations"},  # organisations, structure, memberships and roles, priorities, the scoping helper
     {"projects"},  # the project and its Model for Improvement records, its access policy, its plug-in points
     {"measures"},  # measures, data and charts of a project
+    {"api"},  # the REST API: every domain's endpoints (docs/adr/0014-api.md); only config imports it
     {"demo"},  # demo and scale data: may use every app
     {"config"},  # settings and URL wiring
 ]

@@ -36,7 +36,7 @@ BUDGET: dict[str, int] = {
     "search": 13,
     "project page": 16,
     "measures page": 13,
-    "chart page": 21,
+    "chart page": 22,
     "timeline": 14,
     "chart png": 15,
     "chart svg": 13,
@@ -50,7 +50,7 @@ class Trust:
     directorate_id: int
 
 
-def grow(world, project, *, extra_projects: int, points: int, story: int) -> None:  # type: ignore[no-untyped-def]
+def grow(world, project, *, extra_projects: int, points: int, story: int, start: dt.date) -> None:  # type: ignore[no-untyped-def]
     """More of everything a page might be tempted to loop over."""
     for n in range(extra_projects):
         other = ProjectFactory(
@@ -73,7 +73,7 @@ def grow(world, project, *, extra_projects: int, points: int, story: int) -> Non
         add_points(extra.measure, [(40 + (i % 7), 80) for i in range(points)])
     link = ProjectMeasure.objects.filter(project=project).order_by("pk").first()
     assert link is not None
-    add_points(link.measure, [(45, 90)] * points, start=dt.date(2026, 1, 5))
+    add_points(link.measure, [(45, 90)] * points, start=start)
     index_project(project)
 
 
@@ -125,16 +125,22 @@ def trust(world, projects) -> Trust:  # type: ignore[no-untyped-def]
 def test_no_main_page_runs_more_queries_as_the_trust_grows(world, trust: Trust) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(world.lead)
+    client.get(reverse("core:home"))  # the session's first request does its own bookkeeping
     small = {name: count(client, url, params) for name, (url, params) in pages(trust).items()}
-    grow(world, trust.project, extra_projects=30, points=60, story=20)
+    # Grown twice: the first growth may switch on what a bigger project shows (a chart long enough for a
+    # recalculation suggestion, say); the second must then cost nothing more.
+    grow(world, trust.project, extra_projects=15, points=30, story=10, start=dt.date(2026, 1, 5))
+    grown = {name: count(client, url, params) for name, (url, params) in pages(trust).items()}
+    grow(world, trust.project, extra_projects=30, points=60, story=20, start=dt.date(2027, 1, 4))
     large = {name: count(client, url, params) for name, (url, params) in pages(trust).items()}
     report = "\n".join(
-        f"{name}: small {small[name]}, large {large[name]}, budget {BUDGET[name]}" for name in small
+        f"{name}: small {small[name]}, grown {grown[name]}, large {large[name]}, budget {BUDGET[name]}"
+        for name in small
     )
     print(report)  # shown with -rP: the counts behind the budgets
-    grew = [name for name in small if large[name] != small[name]]
+    grew = [name for name in small if large[name] != grown[name]]
     assert not grew, f"queries grew with the data on: {grew}\n{report}"
-    over = [name for name in small if small[name][0] > BUDGET[name]]
+    over = [name for name in small if max(small[name][0], large[name][0]) > BUDGET[name]]
     assert not over, f"over budget: {over}\n{report}"
 
 

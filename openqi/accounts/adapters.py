@@ -3,16 +3,35 @@ single sign-on, by an account that already exists for their e-mail address)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address for rate limits: allauth's reading of X-Forwarded-For, given the number
+        of proxies we trust (settings). A request with fewer forwarded addresses than that did not come
+        through every proxy (a health check on the app's own port, say): allauth would fail it with a
+        server error; its connecting address is the one we can trust."""
+        try:
+            ip: str = super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For has fewer addresses than OPENQI_TRUSTED_PROXY_COUNT")
+            remote = request.META.get("REMOTE_ADDR")
+            if not remote:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return str(remote)
+        return ip
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]

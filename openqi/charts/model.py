@@ -45,6 +45,9 @@ STATUS_TEXT: dict[PointStatus, str] = {
 }
 
 _IMPROVEMENTS = ("increase", "decrease", "neutral")
+# How a chart is drawn: the NHS "Making Data Count" conventions (the house style: every point of a signal
+# coloured, grey mean, grey dashed process limits) or qicharts2's (runs signal on the centre line).
+STYLES = ("mdc", "qicharts2")
 
 
 def _clean(values: Sequence[Number] | Any | None, size: int, name: str) -> tuple[float | None, ...] | None:
@@ -94,6 +97,7 @@ class ChartSpec:
     annotations: Sequence[tuple[int, int, str]] = ()
     improvement: str | None = None
     description: str = ""
+    style: str = "mdc"
     part: tuple[int, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
@@ -133,6 +137,8 @@ class ChartSpec:
                 raise ValueError(f"annotation {number} points at index {index}, outside 0..{n - 1}")
         if self.improvement is not None and self.improvement not in _IMPROVEMENTS:
             raise ValueError(f"ChartSpec.improvement must be one of {_IMPROVEMENTS} or None")
+        if self.style not in STYLES:
+            raise ValueError(f"ChartSpec.style must be one of {STYLES}")
         if self.percent and not self.unit:
             self.unit = "%"
 
@@ -262,6 +268,7 @@ def spec_from_qic(
         annotations=annotations,
         improvement=improvement,
         description=description,
+        style="qicharts2",
     )
 
 
@@ -274,8 +281,9 @@ _MDC_STATUS = {
 }
 
 
-def mdc_rule_text(rule: SpecialCauseRule | None, label: str) -> str:
-    """Plain words for one MDC rule; the direction comes from NHSRplotthedots' label ("Above UCL", ...)."""
+def mdc_rule_text(rule: SpecialCauseRule | None, label: str, centre: str = "mean") -> str:
+    """Plain words for one MDC rule; the direction comes from NHSRplotthedots' label ("Above UCL", ...).
+    ``centre`` names the centre line ("median" on run and G charts)."""
     if rule is None:
         return ""
     up = "Above" in label or "(Increasing)" in label
@@ -285,7 +293,7 @@ def mdc_rule_text(rule: SpecialCauseRule | None, label: str) -> str:
         return "part of a rising trend" if up else "part of a falling trend"
     if rule is SpecialCauseRule.TWO_IN_THREE:
         return "2 of 3 points close to the upper limit" if up else "2 of 3 points close to the lower limit"
-    return "part of a run above the mean" if up else "part of a run below the mean"
+    return f"part of a run above the {centre}" if up else f"part of a run below the {centre}"
 
 
 def spec_from_mdc(
@@ -304,18 +312,24 @@ def spec_from_mdc(
     baseline_end: int | None = None,
     annotations: Sequence[tuple[int, int, str]] = (),
     description: str = "",
+    excluded: Sequence[bool] = (),
 ) -> ChartSpec:
-    """A ChartSpec from ``mdc()``: point types become statuses, rebase groups become steps.
+    """A ChartSpec from ``mdc()`` or ``mdc_from_qic()``: point types become statuses, rebase groups (or
+    parts) become steps, in the Making Data Count style.
 
     ``target`` defaults to the result's target times ``scale``. Pass ``baseline_end`` (0-based index of
-    the last fixing point) when ``fix_after_n_points`` was used: the result does not record it.
+    the last fixing point) when ``fix_after_n_points`` or ``freeze`` was used: the result does not record
+    it; and ``excluded`` (one flag per point) for points left out of the calculations.
     """
     p = result.points
     groups = p.rebase_group.tolist()
     rebase = [i for i in range(1, len(groups)) if groups[i] != groups[i - 1]]
     status = [_MDC_STATUS[t] for t in p.point_type]
+    centre = "median" if result.chart in ("run", "g") else "mean"
     signal_text = [
-        f"{STATUS_TEXT[s]}: {mdc_rule_text(rule, label)}" if s is not PointStatus.COMMON or rule else ""
+        f"{STATUS_TEXT[s]}: {mdc_rule_text(rule, label, centre)}"
+        if s is not PointStatus.COMMON or rule
+        else ""
         for s, rule, label in zip(status, p.special_cause_rule, p.special_cause_label, strict=True)
     ]
     if target is None and result.target is not None:
@@ -330,13 +344,14 @@ def spec_from_mdc(
         decimals=decimals,
         chart=result.chart,
         period=period,
-        centre_label="Mean",
+        centre_label=centre.capitalize(),
         centre=_scaled(p.mean, scale),
         lower=_scaled(p.lpl, scale),
         upper=_scaled(p.upl, scale),
         lower_2s=_scaled(p.nlpl, scale),
         upper_2s=_scaled(p.nupl, scale),
         status=status,
+        excluded=excluded,
         signal_text=signal_text,
         rebase=rebase,
         baseline_end=baseline_end,
@@ -345,4 +360,5 @@ def spec_from_mdc(
         annotations=annotations,
         improvement=result.improvement.value,
         description=description,
+        style="mdc",
     )

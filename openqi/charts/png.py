@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import struct
+import zlib
 from pathlib import Path
 
 import resvg_py
@@ -26,14 +28,18 @@ def sans_serif_family() -> str | None:
     return None
 
 
-def render_png(svg: str, scale: float = 2, *, background: str | None = "#FFFFFF") -> bytes:
+def render_png(
+    svg: str, scale: float = 2, *, background: str | None = "#FFFFFF", text: dict[str, str] | None = None
+) -> bytes:
     """PNG bytes of ``svg`` at ``scale`` times its width/height (2 = sharp on high-DPI screens and print).
 
+    ``text`` is written into the file as PNG text chunks (keywords such as "Title" and "Description"),
+    so the words travel with the image: a text alternative for whoever inserts it into a document.
     Raises ``ValueError`` for invalid SVG (from resvg).
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
-    return bytes(
+    png = bytes(
         resvg_py.svg_to_bytes(
             svg_string=svg,
             zoom=scale,
@@ -41,3 +47,38 @@ def render_png(svg: str, scale: float = 2, *, background: str | None = "#FFFFFF"
             sans_serif_family=sans_serif_family(),
         )
     )
+    return with_text(png, text) if text else png
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def with_text(png: bytes, text: dict[str, str]) -> bytes:
+    """``png`` with an uncompressed international text chunk (iTXt, UTF-8) per entry, after its header."""
+    header_end = 8 + 8 + 13 + 4  # signature, then the IHDR chunk (length, type, 13 bytes, CRC)
+    chunks = b"".join(
+        _chunk(b"iTXt", keyword.encode("latin-1")[:79] + b"\0\0\0\0\0" + value.encode("utf-8"))
+        for keyword, value in text.items()
+    )
+    return png[:header_end] + chunks + png[header_end:]
+
+
+def read_text(png: bytes) -> dict[str, str]:
+    """The iTXt and tEXt entries of a PNG (what ``with_text`` wrote), for tests and tools."""
+    out: dict[str, str] = {}
+    pos = 8
+    while pos + 8 <= len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind, body = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        if kind == b"iTXt":
+            keyword, rest = body.split(b"\0", 1)
+            # compression flag, method, language tag\0, translated keyword\0, then the text
+            _lang, _translated, value = rest[2:].split(b"\0", 2)
+            out[keyword.decode("latin-1")] = value.decode("utf-8")
+        elif kind == b"tEXt":
+            keyword, value = body.split(b"\0", 1)
+            out[keyword.decode("latin-1")] = value.decode("latin-1")
+        pos += 12 + length
+    return out

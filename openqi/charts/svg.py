@@ -28,16 +28,18 @@ from openqi.charts.model import STATUS_TEXT, Annotation, ChartSpec, PointStatus
 
 FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 
-# NHS identity colours as used by Making Data Count: grey = common cause, blue = improvement,
-# orange = concern, purple = neutral. The fills alone fail the 3:1 non-text contrast of WCAG 1.4.11 on
-# white (the orange especially), so every special-cause marker also has a dark outline and a shape of its
-# own, which keeps the chart readable in greyscale print and for colour-blind readers.
+# Making Data Count colours: grey = common cause, blue = improvement, orange = concern, purple = neither.
+# The light fills alone fail the 3:1 non-text contrast of WCAG 1.4.11 on white (the orange especially), so
+# every marker also has a dark outline (at least 3:1, tested) and a shape of its own, which keeps the chart
+# readable in greyscale print and for colour-blind readers.
 COLOURS: dict[PointStatus, tuple[str, str]] = {
     PointStatus.COMMON: ("#768692", "#425563"),
     PointStatus.IMPROVEMENT: ("#41B6E6", "#005EB8"),
     PointStatus.CONCERN: ("#FFB81C", "#8A4B00"),
-    PointStatus.NEUTRAL: ("#7C2855", "#3D1429"),
+    PointStatus.NEUTRAL: ("#7030A0", "#361475"),
 }
+# qicharts2 marks a point outside the limits red, whichever way it points (the shape still says which).
+QIC_SIGNAL_POINT = ("#F15854", "#8A1538")
 SHAPES: dict[PointStatus, str] = {
     PointStatus.COMMON: "circle",
     PointStatus.IMPROVEMENT: "square",
@@ -47,12 +49,16 @@ SHAPES: dict[PointStatus, str] = {
 INK = "#212B32"
 AXIS = "#4C6272"
 GRID = "#E8EDEE"
-DATA_LINE = "#425563"
-CENTRE = "#212B32"
+DATA_LINE = "#768692"
+CENTRE = "#425563"
 SIGNAL = "#DA291C"
 LIMIT = "#768692"
 NEAR = "#AEB7BD"
+# The target must never be mistaken for a limit or the centre line: its own colour, a dash-dot pattern of
+# its own, and a "Target …" label on the line (pink in the MDC style, green as in qicharts2).
 TARGET = "#AE2573"
+QIC_TARGET = "#007F3B"
+TARGET_DASH = "10 3 2 3"
 # A white outline painted under the glyphs keeps labels legible where they cross lines or points.
 HALO = ' stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
 
@@ -240,7 +246,10 @@ def _legend_items(spec: ChartSpec, show_near: bool) -> list[tuple[str, str]]:
     statuses = set(spec.status)
     for status in (PointStatus.COMMON, PointStatus.IMPROVEMENT, PointStatus.CONCERN, PointStatus.NEUTRAL):
         if status in statuses:
-            items.append((f"point:{status.value}", STATUS_TEXT[status]))
+            label = STATUS_TEXT[status]
+            if spec.style == "qicharts2" and status is not PointStatus.COMMON:
+                label = f"Outside the limits: {label[0].lower()}{label[1:]}"
+            items.append((f"point:{status.value}", label))
     if any(spec.excluded):
         items.append(("point:excluded", "Excluded from calculations"))
     if spec.centre is not None:
@@ -248,9 +257,10 @@ def _legend_items(spec: ChartSpec, show_near: bool) -> list[tuple[str, str]]:
         if any(not spec.part_has_runs_signal(part) for part in parts_drawn):
             items.append(("line:centre", spec.centre_label))
         if any(spec.part_has_runs_signal(part) for part in parts_drawn):
-            items.append(("line:signal", f"{spec.centre_label} (runs signal)"))
+            items.append(("line:signal", f"{spec.centre_label}, dashed red: runs signal"))
     if spec.upper is not None and any(v is not None for v in spec.upper):
-        items.append(("line:limit", "Process limits" if spec.chart == "xmr" else "Control limits"))
+        mdc_words = spec.style == "mdc" or spec.chart == "xmr"
+        items.append(("line:limit", "Process limits" if mdc_words else "Control limits"))
     if show_near and spec.upper_2s is not None and any(v is not None for v in spec.upper_2s):
         items.append(("line:near", "2σ lines"))
     if spec.target is not None:
@@ -260,14 +270,56 @@ def _legend_items(spec: ChartSpec, show_near: bool) -> list[tuple[str, str]]:
     return items
 
 
+def _target_colour(spec: ChartSpec) -> str:
+    return QIC_TARGET if spec.style == "qicharts2" else TARGET
+
+
+def _point_paint(spec: ChartSpec, status: PointStatus) -> tuple[str, str]:
+    if spec.style == "qicharts2" and status is not PointStatus.COMMON:
+        return QIC_SIGNAL_POINT
+    return COLOURS[status]
+
+
+def _line_style(spec: ChartSpec, kind: str) -> tuple[str, str, str]:
+    if kind == "line:target":
+        return (_target_colour(spec), "2", TARGET_DASH)
+    if kind == "line:trajectory":
+        return (_target_colour(spec), "1.5", "2 3")
+    return _LINE_STYLE[kind]
+
+
 _LINE_STYLE = {
     "line:centre": (CENTRE, "1.5", ""),
     "line:signal": (SIGNAL, "1.5", "6 4"),
     "line:limit": (LIMIT, "1.2", "5 4"),
     "line:near": (NEAR, "1", "2 3"),
-    "line:target": (TARGET, "1.5", "8 4"),
-    "line:trajectory": (TARGET, "1.5", "2 3"),
 }
+
+
+def _label_place(
+    points: Sequence[tuple[float, float]],
+    line_y: float,
+    width: float,
+    font: float,
+    left: float,
+    plot_w: float,
+    ceiling: float,
+) -> tuple[float, float, str]:
+    """(x, baseline y, text-anchor) for a label on a horizontal line: at the right or left end, above or
+    below the line, wherever it covers the fewest points (ties: right end, above)."""
+    right, start = left + plot_w - 2, left + 2
+    options = []
+    for x, anchor in ((right, "end"), (start, "start")):
+        for y in (line_y - 4, line_y + font + 2):
+            if y - font < ceiling:
+                continue
+            x0 = x - width if anchor == "end" else x
+            covered = sum(x0 - 4 <= px <= x0 + width + 4 and y - font - 4 <= py <= y + 4 for px, py in points)
+            options.append((covered, x, y, anchor))
+    if not options:
+        return right, line_y + font + 2, "end"
+    _covered, x, y, anchor = min(options, key=lambda o: o[0])
+    return x, y, anchor
 
 
 def _dash(dash: str) -> str:
@@ -325,21 +377,26 @@ def render_svg(
     show_legend: bool | None = None,
     show_near_limits: bool = False,
     chart_id: str | None = None,
+    font_size: float | None = None,
+    tap_targets: bool = False,
 ) -> str:
     """The chart as a standalone SVG document (no XML declaration, so it can be inlined in HTML).
 
-    ``compact`` is for small multiples: smaller type, three y ticks, first/last x labels only, markers
-    only for special-cause and excluded points, no axis title and no legend. ``chart_id`` prefixes the
-    ids of ``<title>``/``<desc>``; pass a unique one when several charts share a page (default: derived
-    from the spec's content).
+    ``compact`` is for small multiples: three y ticks, first/last x labels only, markers only for
+    special-cause and excluded points, no axis title and no legend. ``chart_id`` prefixes the ids of
+    ``<title>``/``<desc>``; pass a unique one when several charts share a page (default: derived from the
+    spec's content). ``font_size`` is the size of the smallest text in SVG units (default 11, compact 9):
+    a page that shows the chart scaled to a width W should pass at least ``12 * width / W`` so that no text
+    renders under 12 CSS px; x labels are thinned to fit it. ``tap_targets`` adds an invisible column per
+    point (``class="tap"``, with the point's ``data-index``) so a finger can pick a point.
     """
     if chart_id is None:
         chart_id = _chart_id(spec)
     elif not _ID.match(chart_id):
         raise ValueError(f"chart_id must match {_ID.pattern}: {chart_id!r}")
     legend = (not compact) if show_legend is None else show_legend
-    font = 9.0 if compact else 11.0
-    title_size = 11.0 if compact else 15.0
+    font = font_size if font_size is not None else (9.0 if compact else 11.0)
+    title_size = font + 2 if compact else font + 4
     n = len(spec.y)
     unit = spec.unit
     y_vals = spec.y
@@ -391,7 +448,7 @@ def render_svg(
         bottom = top + 20
     # Annotation numbers sit in a strip above the plot with a leader to their point: drawn next to the
     # point they would cover other points and lines.
-    ar = 6.0 if compact else 8.0
+    ar = round(font * 0.75, 1)
     strip_y = top + ar
     if spec.annotations:
         top += 2 * ar + 6
@@ -508,26 +565,31 @@ def render_svg(
                 attrs = f'class="centre" stroke="{CENTRE}"'
             out.append(f'<path {attrs} d="{d}" fill="none" stroke-width="1.5"/>')
 
+    target_colour = _target_colour(spec)
     if spec.trajectory is not None:
         for _part, d in _step_paths(spec.trajectory, (1,) * n, edges, yf):
             out.append(
-                f'<path class="trajectory" d="{d}" fill="none" stroke="{TARGET}" stroke-width="1.5" '
+                f'<path class="trajectory" d="{d}" fill="none" stroke="{target_colour}" stroke-width="1.5" '
                 'stroke-dasharray="2 3"/>'
             )
+    target_label = ""
     if spec.target is not None and n:
         ty = ys(spec.target)
-        label = f"Target {fmt_value(spec.target, decimals, unit)}"
-        # Above the line when there is room (the title's margin counts), else below it.
-        ceiling = title_size + 12 if show_title else 2
-        ly = ty - 4 if ty - 4 - font > ceiling else ty + font + 2
         out.append(
             f'<line class="target" x1="{_f(left)}" x2="{_f(left + plot_w)}" y1="{_f(ty)}" y2="{_f(ty)}" '
-            f'stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="8 4"/>'
+            f'stroke="{target_colour}" stroke-width="2" stroke-dasharray="{TARGET_DASH}"/>'
         )
         if not compact:
-            out.append(
-                f'<text class="target-label" x="{_f(left + plot_w - 2)}" y="{_f(ly)}" text-anchor="end" '
-                f'fill="{TARGET}" font-weight="bold"{HALO}>{esc(label)}</text>'
+            label = f"Target {fmt_value(spec.target, decimals, unit)}"
+            # Drawn over the points (after them), where it covers the fewest.
+            points = [(xs[i], ys(v)) for i, v in enumerate(y_vals) if v is not None]
+            ceiling = (title_size + 12 if show_title else 2) + font
+            lx, ly, anchor = _label_place(
+                points, ty, _text_width(label, font) * 1.08, font, left, plot_w, ceiling
+            )
+            target_label = (
+                f'<text class="target-label" x="{_f(lx)}" y="{_f(ly)}" text-anchor="{anchor}" '
+                f'fill="{target_colour}" font-weight="bold"{HALO}>{esc(label)}</text>'
             )
 
     # Data line, broken where a value is missing.
@@ -545,6 +607,18 @@ def render_svg(
             'stroke-width="1.5" stroke-linejoin="round"/>'
         )
 
+    if tap_targets and has_data:
+        # Under the markers, so a marker keeps its own tooltip; a tap anywhere in a point's column picks it.
+        out.append('<g class="tap-targets" fill="#FFFFFF" fill-opacity="0">')
+        plot_h = _f(bottom - top)
+        out.extend(
+            f'<rect class="tap" x="{edges[i]}" y="{_f(top)}" width="{_f(step)}" height="{plot_h}" '
+            f'data-index="{i}"/>'
+            for i, v in enumerate(y_vals)
+            if v is not None
+        )
+        out.append("</g>")
+
     # Markers, each with a tooltip (<title>) readable without JavaScript.
     granularity = date_granularity(spec.x)
     radius = 2.6 if compact else 3.6
@@ -559,7 +633,7 @@ def render_svg(
         excluded = excluded_seq[i]
         if compact and status is PointStatus.COMMON and not excluded:
             continue
-        fill, stroke = COLOURS[status]
+        fill, stroke = _point_paint(spec, status)
         r = radius if status is PointStatus.COMMON else radius + 0.9
         cls = f"point {status.value}"
         if excluded:
@@ -576,14 +650,13 @@ def render_svg(
         tag, name = _marker(status, xs[i], ys(v), r, fill, stroke)
         out.append(f'{tag} class="{cls}" data-index="{i}"><title>{esc(tip)}</title></{name}>')
     out.append("</g>")
+    out.append(target_label)
 
     # Annotations: numbered circles in the strip; a circle that would overlap one already placed moves
     # down a row, so neighbouring annotated points stay readable.
     if spec.annotations:
         placed: list[tuple[float, int]] = []
-        out.append(
-            f'<g class="annotations" font-size="{_f(font - 1)}" font-weight="bold" text-anchor="middle">'
-        )
+        out.append(f'<g class="annotations" font-size="{_f(font)}" font-weight="bold" text-anchor="middle">')
         for a in map(Annotation._make, spec.annotations):
             px = xs[a.point]
             level = 0
@@ -620,11 +693,11 @@ def render_svg(
                         st, paint = PointStatus.COMMON, ("#FFFFFF", COLOURS[PointStatus.COMMON][1])
                     else:
                         st = PointStatus(status_name)
-                        paint = COLOURS[st]
+                        paint = _point_paint(spec, st)
                     r = radius if st is PointStatus.COMMON else radius + 0.9
                     swatch = _marker(st, lx + 10, cy, r, *paint)[0] + "/>"
                 else:
-                    colour, sw, dash = _LINE_STYLE[kind]
+                    colour, sw, dash = _line_style(spec, kind)
                     swatch = (
                         f'<line x1="{_f(lx)}" x2="{_f(lx + 20)}" y1="{_f(cy)}" y2="{_f(cy)}" '
                         f'stroke="{colour}" stroke-width="{sw}"{_dash(dash)}/>'

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+import sentry_sdk
 from csp.constants import NONCE, NONE, SELF
+from sentry_sdk.integrations.django import DjangoIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -56,18 +58,25 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "openqi.core",
     "openqi.accounts",
     "openqi.organisations",
     "openqi.projects",
     "openqi.measures",
+    "openqi.api",
     "openqi.demo",
+    # django-ninja's own templates and static files: the API docs page served from here, not a CDN (CSP).
+    "ninja",
 ]
 
 MIDDLEWARE = [
+    "openqi.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "openqi.core.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +163,21 @@ CACHES = {
     ),
 }
 
+# --- Background tasks -----------------------------------------------------------------------------
+# django-tasks with its database backend: queued work is a row, run by `manage.py db_worker` (started by
+# `make run`; a service of its own in production). Tests run each task at once, in the test's thread.
+# docs/adr/0015-task-queue.md
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -178,13 +202,21 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "OpenQI: "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_SESSION_REMEMBER = False  # never a lasting session: see "Sessions" below
+# Limits per client (its own address behind a proxy: ALLAUTH_TRUSTED_PROXY_COUNT below), never per e-mail
+# address alone: anyone could spend a named person's allowance and lock them out. Codes: three a minute per
+# address from one client (openqi/accounts/sign_in.py), a few dozen per client, so guessing and mail-bombing
+# fail.
+ACCOUNT_FORMS = {"request_login_code": "openqi.accounts.sign_in.RequestLoginCodeForm"}
 ACCOUNT_RATE_LIMITS = {
-    # Codes: a handful per address per minute, a few dozen per IP, so guessing and mail-bombing fail.
-    "request_login_code": "20/m/ip,3/m/key",
+    "request_login_code": "20/m/ip",
+    "request_login_code_per_address": "3/m/key",
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    "login_failed": "10/m/ip",
 }
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# No e-mail to an address without an account ("you have no account"): the page says the same either way,
+# and such mail would let anyone send messages from us to any address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
@@ -212,6 +244,8 @@ if SSO_ENABLED:
     }
 
 INVITATION_VALID_DAYS = int(os.environ.get("OPENQI_INVITATION_VALID_DAYS", 14))
+# Requests one API token may make a minute (docs/api.md); 0 turns the limit off.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("OPENQI_API_REQUESTS_PER_MINUTE", 600))
 
 # --- E-mail ---------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("OPENQI_FROM_EMAIL", "OpenQI <no-reply@openqi.invalid>")
@@ -233,8 +267,34 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # NHS.UK frontend's compiled CSS refers to /assets/...; serving the vendored release at that path
 # keeps the vendored files byte-for-byte as published.
 WHITENOISE_ROOT = BASE_DIR / "static_root"
+# Uploaded files (story attachments) go through Django's storage API: a folder on this machine, or with
+# OPENQI_S3_BUCKET an S3-compatible bucket that every web process shares, on however many machines. Either
+# way they are served only by the access-checked download view: objects stay private (the bucket's own
+# policy), and no link to the bucket is ever handed out.
+S3_BUCKET = os.environ.get("OPENQI_S3_BUCKET", "")
+S3_ENDPOINT_URL = os.environ.get("OPENQI_S3_ENDPOINT_URL", "")
+UPLOADS_STORAGE: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            # Empty: boto3's own chain (AWS_* variables, an instance or pod role).
+            "access_key": os.environ.get("OPENQI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("OPENQI_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("OPENQI_S3_REGION") or None,
+            # S3-compatible services (MinIO, Ceph, Garage) find a bucket by its path, not a host name.
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "default_acl": None,
+            # A download is read into a temporary file on its way out: in memory up to 1 MB, then on disk.
+            "max_memory_size": 1024 * 1024,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -244,6 +304,19 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("OPENQI_MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
+# Where `manage.py backup` writes its archives unless given --to (docs/adr/0016).
+BACKUP_DIR = Path(os.environ.get("OPENQI_BACKUP_DIR", PROJECT_DIR / "var" / "backups"))
+
+# --- Sessions and the Django admin ----------------------------------------------------------------
+# Shared NHS computers: a session ends when the browser closes and after a time without any request (kept
+# alive by openqi.core.sessions at most once a minute). Messages live in the session, not in a cookie, so
+# no cookie carries what a message says (an e-mail address, a name).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_MINUTES = int(os.environ.get("OPENQI_SESSION_IDLE_MINUTES", 8 * 60))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Django's own admin (/django-admin/) is for developers; OpenQI's administration is in the app.
+ADMIN_ENABLED = env_bool("OPENQI_ADMIN_ENABLED", DEBUG)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -261,8 +334,15 @@ SECURE_SSL_REDIRECT = USE_TLS and env_bool("OPENQI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("OPENQI_HSTS_SECONDS", 31536000)) if USE_TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = USE_TLS
 SECURE_HSTS_PRELOAD = USE_TLS and env_bool("OPENQI_HSTS_PRELOAD", True)
-if env_bool("OPENQI_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("OPENQI_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's own address, for sign-in rate limits: behind proxies it is the address the last of our
+# OPENQI_TRUSTED_PROXY_COUNT proxies added to X-Forwarded-For (earlier entries are whatever the client sent),
+# or the header OPENQI_CLIENT_IP_HEADER names, if the proxy sets one (X-Real-IP, say). Without a proxy
+# X-Forwarded-For is ignored, as anyone could write it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("OPENQI_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("OPENQI_CLIENT_IP_HEADER") or None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {
@@ -286,9 +366,36 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# --- Logs and error reporting ---------------------------------------------------------------------
+# One JSON object a line with the request's id (openqi/core/logs.py); plain text in development.
+LOG_FORMAT = os.environ.get("OPENQI_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "openqi.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "openqi.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("OPENQI_LOG_LEVEL", "INFO")},
 }
+
+# Errors go to Sentry or a Sentry-compatible service (GlitchTip, self-hosted Sentry) when a DSN is set.
+# Without personal data: no user details, cookies or request bodies (story text, e-mail addresses).
+SENTRY_DSN = os.environ.get("OPENQI_SENTRY_DSN", "")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("OPENQI_SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(os.environ.get("OPENQI_SENTRY_TRACES_SAMPLE_RATE", 0)),
+    )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -12,13 +13,16 @@ urlpatterns = [
     ),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_request_login_code")),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("openqi.accounts.urls")),
+    path("api/v1/", include("openqi.api.urls")),
     path("invitations/", include("openqi.organisations.invitation_urls")),
     path("organisation/", include("openqi.organisations.urls")),
     path("projects/", include("openqi.projects.urls")),
     path("measures/", include("openqi.measures.urls")),
     path("public/projects/", include((public_urlpatterns, "public"))),
-    path("django-admin/", admin.site.urls),
 ]
+if settings.ADMIN_ENABLED:  # off in production unless OPENQI_ADMIN_ENABLED: no admin sign-in page to attack
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 handler400 = "openqi.core.views.bad_request"
 handler403 = "openqi.core.views.permission_denied"

@@ -28,7 +28,8 @@ def header_params(request: HttpRequest) -> dict[str, Any]:
             params["navigation"] = {"items": items}
         params["account"] = {
             "items": [
-                {"text": user.display_name, "icon": True},
+                # The person's account page: their API tokens.
+                {"href": reverse("accounts:account"), "text": user.display_name, "icon": True},
                 {"href": reverse("account_logout"), "text": "Sign out"},
             ]
         }

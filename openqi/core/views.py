@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from openqi.core.params import MalformedRequest
 from openqi.core.plugins import home_panels_for
 
 
@@ -33,7 +34,12 @@ def _error(template: str, status: int):  # type: ignore[no-untyped-def]
     return view
 
 
-bad_request = _error("errors/400.jinja", 400)
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Only our own MalformedRequest carries a message for people; Django's (a bad Host header) does not.
+    message = exception.message if isinstance(exception, MalformedRequest) else ""
+    return render(request, "errors/400.jinja", {"message": message}, status=400)
+
+
 permission_denied = _error("errors/403.jinja", 403)
 page_not_found = _error("errors/404.jinja", 404)
 

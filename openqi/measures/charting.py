@@ -1,10 +1,13 @@
 """A measure's chart: which chart to draw, then from stored points to `openqi.spc` results, a
 `ChartSpec`, the SVG, the summary sentences, the icons and the data table, cached per data version.
 
-Which engine: XmR, T and G charts use `mdc()` (NHS Making Data Count: its rules, colours and icons);
-run, P, P′, U, U′ and C charts use `qic()` (qicharts2: 3-sigma limits and Anhøj runs rules), because
-MDC is defined for XmR charts only. An XmR chart with excluded points also uses `qic()`, since only
-qicharts2 defines how exclusion works. See docs/adr/0102-measures.md.
+Which engine: the limits of run, P, P′, U, U′ and C charts come from `qic()` (qicharts2), those of
+XmR, T and G charts from `mdc()` (NHS Making Data Count) unless points are excluded (only qicharts2
+defines exclusion). How the chart is read depends on the measure's `chart_style`: Making Data Count
+(the house style: MDC's rules, colours and icons on every chart type, `mdc_from_qic`) or qicharts2
+(3-sigma and Anhøj runs rules). When a sustained shift calls for new limits, the chart suggests
+recalculating them (`recalculation.py`) and withholds the assurance icon until the team does. See
+docs/adr/0102-measures.md and 0103-chart-style-and-recalculation.md.
 """
 
 from __future__ import annotations
@@ -13,23 +16,32 @@ import datetime as dt
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.core.cache import caches
 
 from openqi.charts import (
+    Badge,
     ChartSpec,
     data_table_headers,
     data_table_rows,
+    render_paper,
     render_png,
     render_svg,
     spec_from_mdc,
     spec_from_qic,
     summarise,
 )
+from openqi.charts.model import XLabel
+from openqi.charts.png import with_text
+from openqi.measures import recalculation
+from openqi.measures.dataio.dates import describe_period
+from openqi.measures.dataio.exporting import ChartColumns
+from openqi.measures.icons import Icon, shown_assurance, variation_icon
 from openqi.measures.models import (
     Annotation,
+    ChartStyle,
     ChartType,
     DataKind,
     DataPoint,
@@ -46,16 +58,29 @@ from openqi.spc import (
     QicResult,
     SPCError,
     mdc,
+    mdc_from_qic,
     qic,
 )
-from openqi.spc.icons import assurance_icon, variation_icon
+from openqi.spc import icons as mdc_icons
 
 # Bump when the chart's look or the way it is computed changes: every cached chart is then redrawn.
-CHART_SETTINGS_VERSION = 1
+CHART_SETTINGS_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
-FULL_SIZE = (760, 380)
-CARD_SIZE = (340, 170)
+# The chart page draws each chart at three widths and shows the one that fits its column (CSS container
+# queries in measures.css), each with text large enough that, scaled to any column width it is shown
+# at, no text renders under 12 CSS px: (width, height, font size, narrowest column it is shown in).
+# measures.css repeats each variant's and the card's aspect ratio (a test keeps them in step).
+VARIANTS = {
+    "narrow": (320, 300, 14.0, 0),
+    "medium": (520, 320, 13.0, 480),
+    "wide": (760, 380, 13.0, 720),
+}
+# A card's chart is drawn 300 wide and shown 262-420 px wide (measures.css).
+CARD_SIZE = (300, 160)
+CARD_FONT = 14.0
+# Downloads for papers and slides: PNG scale per size (slide 1920 x 1080, A4 width at 300 dpi).
+PAPER_SCALE = {"standard": 2.0, "slide": 1.5, "a4": 300 / 96}
 
 MDC_CHARTS = {"i": "xmr", "t": "t", "g": "g"}
 
@@ -123,6 +148,12 @@ class ComputedChart:
     assurance: str | None
     periods: list[dt.date]
     annotation_numbers: list[tuple[int, str, dt.date]] = field(default_factory=list)
+    # "mdc" (Making Data Count) or "qic" (qicharts2): whose rules made the limits and signals.
+    engine: str = ""
+    # How the chart is read: "mdc" (the house style) or "qicharts2".
+    style: str = ChartStyle.MDC.value
+    # Where the limits should be recalculated (the assurance icon is withheld until they are), or None.
+    recalculation: recalculation.Recalculation | None = None
 
     @property
     def concern(self) -> bool:
@@ -132,9 +163,10 @@ class ComputedChart:
 @dataclass(frozen=True)
 class Series:
     """A measure's points, oldest first, as the SPC engines take them: `y` holds the values, or the
-    numerators of a proportion or rate, whose denominators are in `n`."""
+    numerators of a proportion or rate, whose denominators are in `n`; `periods` label the points (a
+    measure's dates, or whatever x a posted series came with)."""
 
-    periods: list[dt.date]
+    periods: Sequence[XLabel]
     y: list[float | None]
     n: list[float | None] | None
     excluded: list[int]
@@ -251,7 +283,7 @@ class Look:
     and numbered notes. Its fields are the keyword arguments `spec_from_mdc` and `spec_from_qic` share."""
 
     title: str
-    x_labels: list[dt.date]
+    x_labels: Sequence[XLabel]
     y_label: str
     unit: str
     percent: bool
@@ -295,15 +327,19 @@ class Drawn:
     variation: str | None
     assurance: str | None
 
+    @property
+    def engine(self) -> str:
+        return "mdc" if isinstance(self.result, MDCResult) else "qic"
+
 
 def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else v for v in values]
 
 
-def _mdc_chart(measure: Measure, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
+def _mdc_chart(improvement: str, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
     result = mdc(
         _nan(series.values()),
-        improvement=measure.improvement,
+        improvement=improvement,
         target=look.target_fraction,
         rebase=limits.rebase or None,
         fix_after_n_points=limits.freeze,
@@ -319,8 +355,8 @@ def _mdc_chart(measure: Measure, chart: str, series: Series, limits: Limits, loo
     return Drawn(result, spec, variation, assurance)
 
 
-def _qic_spec(measure: Measure, result: QicResult, look: Look) -> ChartSpec:
-    return spec_from_qic(result, improvement=measure.improvement, **look.spec_arguments())
+def _qic_spec(improvement: str, result: QicResult, look: Look) -> ChartSpec:
+    return spec_from_qic(result, improvement=improvement, **look.spec_arguments())
 
 
 def _qic_icons(
@@ -352,15 +388,16 @@ def _qic_icons(
             point_type = PointType.SPECIAL_CAUSE_IMPROVEMENT
         else:
             point_type = PointType.SPECIAL_CAUSE_CONCERN
-    variation = variation_icon(point_type, direction).value
+    variation = mdc_icons.variation_icon(point_type, direction).value
     assurance: AssuranceIcon | None = None
     if result.chart != "run" and target is not None:
-        assurance = assurance_icon(target / scale, lcl, ucl, direction)
+        assurance = mdc_icons.assurance_icon(target / scale, lcl, ucl, direction)
     return variation, assurance.value if assurance else None
 
 
-def _qic_chart(measure: Measure, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
-    result = qic(
+def _qic_result(chart: str, series: Series, limits: Limits) -> QicResult:
+    """The engine's qicharts2 analysis of the series with the team's limits: both styles start from it."""
+    return qic(
         _nan(series.y),
         n=None if series.n is None else _nan(series.n),
         chart=chart,
@@ -368,28 +405,81 @@ def _qic_chart(measure: Measure, chart: str, series: Series, limits: Limits, loo
         part=limits.rebase or None,
         exclude=series.excluded or None,
     )
-    variation, assurance = _qic_icons(result, measure.improvement, look.target, look.scale)
-    return Drawn(result, _qic_spec(measure, result, look), variation, assurance)
+
+
+def _qic_chart(improvement: str, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
+    result = _qic_result(chart, series, limits)
+    variation, assurance = _qic_icons(result, improvement, look.target, look.scale)
+    return Drawn(result, _qic_spec(improvement, result, look), variation, assurance)
+
+
+def _house_chart(improvement: str, chart: str, series: Series, limits: Limits, look: Look) -> Drawn:
+    """The Making Data Count reading of a qicharts2 chart: its limits, MDC's rules, colours and icons."""
+    computed = _qic_result(chart, series, limits)
+    result = mdc_from_qic(computed, improvement, look.target_fraction)
+    baseline = computed.points.baseline.tolist()
+    frozen = any(baseline) and not all(baseline)
+    baseline_end = max(i for i, b in enumerate(baseline) if b) if frozen else None
+    spec = spec_from_mdc(
+        result,
+        baseline_end=baseline_end,
+        excluded=(~computed.points.include).tolist(),
+        **look.spec_arguments(),
+    )
+    variation = result.variation_icon.value
+    assurance = result.assurance_icon.value if result.assurance_icon else None
+    return Drawn(result, spec, variation, assurance)
 
 
 def _run_chart_instead(measure: Measure, series: Series, look: Look) -> Drawn:
     """For data the engine cannot chart as asked (a negative count, say): a plain run chart, which
     any numbers make, without the icons a run chart of this kind cannot justify."""
     result = qic(_nan(series.y), n=None if series.n is None else _nan(series.n), chart="run")
-    return Drawn(result, _qic_spec(measure, result, look), None, None)
+    return Drawn(result, _qic_spec(measure.improvement, result, look), None, None)
 
 
-def _summary(measure: Measure, result: QicResult | MDCResult, look: Look) -> list[str]:
+def _summary(
+    improvement: str, result: QicResult | MDCResult, look: Look, recalculate_from: int | None = None
+) -> list[str]:
     return summarise(
         result,
         look.x_labels,
-        improvement=measure.improvement,
+        improvement=improvement,
         period=look.period,
         unit=look.unit,
         percent=look.percent,
         scale=look.scale,
         target=look.target,
+        recalculate_from=recalculate_from,
     )
+
+
+def _drawing(chart: str, series: Series, limits: Limits, look: Look, improvement: str, style: str) -> Drawn:
+    """`series` as a `chart` with the team's `limits`, read in `style`. SPCError when the data cannot
+    make the chart."""
+    with warnings.catch_warnings():
+        # A FewPointsWarning is expected for young measures; the chart says so in words.
+        warnings.simplefilter("ignore")
+        if style == ChartStyle.QICHARTS2:
+            return _qic_chart(improvement, chart, series, limits, look)
+        if chart in MDC_CHARTS and not series.excluded:
+            return _mdc_chart(improvement, chart, series, limits, look)
+        return _house_chart(improvement, chart, series, limits, look)
+
+
+def draw(
+    chart: str,
+    series: Series,
+    limits: Limits,
+    look: Look,
+    improvement: str,
+    style: str = ChartStyle.MDC,
+) -> tuple[Drawn, list[str]]:
+    """`series` as a `chart` with the team's `limits`, and its summary: in the Making Data Count style
+    (MDC's rules and icons on every chart type) unless `style` asks for qicharts2's. SPCError when the
+    data cannot make it."""
+    drawn = _drawing(chart, series, limits, look, improvement, style)
+    return drawn, _summary(improvement, drawn.result, look)
 
 
 def compute_chart(
@@ -397,13 +487,17 @@ def compute_chart(
     points: Sequence[DataPoint],
     limit_changes: Sequence[LimitChange] = (),
     annotations: Sequence[Annotation] = (),
+    cycles: Sequence[recalculation.KnownChange] = (),
 ) -> ComputedChart:
     """The measure's chart: its points as a series, the chart to draw for them, the team's limits and
-    notes, then the engine's result in words and pictures."""
-    series = Series.of(measure, sorted(points, key=lambda p: p.period))
+    notes, then the engine's result in words and pictures, and whether the limits should be recalculated
+    (after a shift that lines up with `annotations` or adopted `cycles`, preferably)."""
+    ordered = sorted(points, key=lambda p: p.period)
+    periods = [p.period for p in ordered]
+    series = Series.of(measure, ordered)
     chart = chart_to_draw(measure, n_points=series.n_points, mean_denominator=series.mean_denominator)
-    notes, numbered = _numbered_notes(series.periods, annotations)
-    if not series.periods:
+    notes, numbered = _numbered_notes(periods, annotations)
+    if not periods:
         return ComputedChart(
             spec=ChartSpec(title=measure.name, x=[], y=[]),
             chart=chart,
@@ -415,31 +509,176 @@ def compute_chart(
             periods=[],
             annotation_numbers=numbered,
         )
-    look = Look.of(measure, series.periods, notes)
-    limits = Limits.of(series.periods, limit_changes)
-    with warnings.catch_warnings():
-        # A FewPointsWarning is expected for young measures; the chart says so in words.
-        warnings.simplefilter("ignore")
-        try:
-            if chart in MDC_CHARTS and not series.excluded:
-                drawn = _mdc_chart(measure, chart, series, limits, look)
-            else:
-                drawn = _qic_chart(measure, chart, series, limits, look)
-            summary = _summary(measure, drawn.result, look)
-        except SPCError as error:
+    look = Look.of(measure, periods, notes)
+    limits = Limits.of(periods, limit_changes)
+    suggestion = None
+    try:
+        drawn = _drawing(chart, series, limits, look, measure.improvement, measure.chart_style)
+        if chart != ChartType.RUN:
+            suggestion = recalculation.suggest(
+                drawn.result,
+                periods,
+                # On a tie the adopted PDSA cycle names the change (the engine picks the first).
+                [*cycles, *recalculation.known_changes(annotations)],
+                frequency=measure.frequency,
+                period_word=measure.period_word,
+                min_points=measure.min_points_for_limits,
+                excluded=series.excluded,
+                baseline=limits.freeze or 0,
+            )
+        if suggestion is not None:
+            # Judged against limits that span a change, the target's assurance would be about a process
+            # that no longer exists: withheld until the limits are recalculated.
+            drawn = replace(drawn, assurance=None)
+        start = periods.index(suggestion.period) if suggestion is not None else None
+        summary = _summary(measure.improvement, drawn.result, look, recalculate_from=start)
+    except SPCError as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             drawn = _run_chart_instead(measure, series, look)
-            name = CHART_NAMES.get(chart, chart)
-            summary = [f"This data cannot be shown as a {name}: {error}. A run chart is shown instead."]
-            chart = "run"
+        name = CHART_NAMES.get(chart, chart)
+        summary = [f"This data cannot be shown as a {name}: {error}. A run chart is shown instead."]
+        chart = "run"
     return ComputedChart(
         spec=drawn.spec,
         chart=chart,
         summary=summary,
         variation=drawn.variation,
         assurance=drawn.assurance,
-        periods=series.periods,
+        periods=periods,
         annotation_numbers=numbered,
+        engine=drawn.engine,
+        style=measure.chart_style,
+        recalculation=suggestion,
     )
+
+
+def analyse_series(
+    *,
+    y: Sequence[float | None],
+    n: Sequence[float | None] | None = None,
+    x: Sequence[XLabel] | None = None,
+    chart: str,
+    freeze: int | None = None,
+    part: Sequence[int] = (),
+    exclude: Sequence[int] = (),
+    improvement: str = "increase",
+    target: float | None = None,
+    unit: str = "",
+    period: str = "points",
+) -> ComputedChart:
+    """A series that is no measure's (the API's /spc/analyse), analysed exactly as a measure's is: the same
+    engines, limits and words. Proportions (P and P′ charts) are shown as percentages, as a proportion
+    measure's are, and `target` is in those units. SPCError when the data cannot make the chart asked for
+    (a measure's page draws a run chart instead; a caller asking for this chart is told why)."""
+    labels: list[XLabel] = list(x) if x is not None else list(range(1, len(y) + 1))
+    percent = chart in ("p", "pp")
+    series = Series(labels, list(y), list(n) if n is not None else None, sorted(set(exclude)))
+    look = Look(
+        title="",
+        x_labels=labels,
+        y_label=unit,
+        unit=unit,
+        percent=percent,
+        scale=100.0 if percent else 1.0,
+        period=period,
+        target=target,
+        trajectory=None,
+        annotations=[],
+    )
+    drawn, summary = draw(chart, series, Limits(sorted(set(part)), freeze), look, improvement)
+    return ComputedChart(
+        spec=drawn.spec,
+        chart=chart,
+        summary=summary,
+        variation=drawn.variation,
+        assurance=drawn.assurance,
+        periods=[],
+        engine=drawn.engine,
+    )
+
+
+# --- the analysis as data -----------------------------------------------------------------------------
+
+
+def _label(value: XLabel) -> XLabel:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _at(line: Sequence[float | None] | None, i: int) -> float | None:
+    return None if line is None else line[i]
+
+
+def analysis_data(computed: ComputedChart) -> dict[str, Any]:
+    """What a chart shows, as plain data for programs (the API): per point its value, centre line, limits,
+    part, baseline and exclusion, status and signal (in the data table's words), then the icons and the
+    summary. Made from the ComputedChart the chart is drawn from, so it says exactly what the page says."""
+    spec = computed.spec
+    points = [
+        {
+            "x": _label(spec.x[row.index]),
+            "value": spec.y[row.index],
+            "centre": _at(spec.centre, row.index),
+            "lower": _at(spec.lower, row.index),
+            "upper": _at(spec.upper, row.index),
+            "lower_2s": _at(spec.lower_2s, row.index),
+            "upper_2s": _at(spec.upper_2s, row.index),
+            "trajectory": _at(spec.trajectory, row.index),
+            "part": spec.part[row.index],
+            "baseline": spec.baseline_end is not None and row.index <= spec.baseline_end,
+            "excluded": row.excluded,
+            "status": row.status,
+            "signal": row.signal,
+        }
+        for row in (data_table_rows(spec) if len(spec.y) else [])
+    ]
+    parts = sorted(set(spec.part))
+    return {
+        "chart": computed.chart,
+        "chart_name": CHART_NAMES.get(computed.chart, computed.chart),
+        "engine": computed.engine,
+        "style": computed.style,
+        "recalculation": computed.recalculation.to_payload() if computed.recalculation else None,
+        "centre_label": spec.centre_label,
+        "unit": spec.unit,
+        "percent": spec.percent,
+        "improvement": spec.improvement,
+        "target": spec.target,
+        "summary": computed.summary,
+        "variation": computed.variation,
+        "assurance": computed.assurance,
+        "baseline_end": spec.baseline_end,
+        "parts": [
+            {"part": p, "start": spec.part.index(p), "runs_signal": spec.part_has_runs_signal(p)}
+            for p in parts
+        ],
+        "annotations": [
+            {"number": number, "label": label, "x": when.isoformat()}
+            for number, label, when in computed.annotation_numbers
+        ],
+        "points": points,
+    }
+
+
+def _measure_analysis(measure: Measure, inputs: ChartInputs, computed: ComputedChart) -> dict[str, Any]:
+    """A measure's analysis: the chart's, with the team's freezes, rebases and exclusions, and why."""
+    points, changes, _notes = inputs
+    return {
+        **analysis_data(computed),
+        "data_version": measure.data_version,
+        "limit_changes": [
+            {
+                "kind": c.kind,
+                "label": c.get_kind_display(),
+                "period": c.period.isoformat(),
+                "reason": c.reason,
+            }
+            for c in changes
+        ],
+        "exclusions": [
+            {"period": p.period.isoformat(), "reason": p.exclude_reason} for p in points if p.excluded
+        ],
+    }
 
 
 # --- rendered and cached ------------------------------------------------------------------------------
@@ -484,8 +723,29 @@ def cache_key(measure: Measure, project_id: int | None, variant: str, chart_id: 
     return f"measures:chart:{measure.pk}:{versions}:{project_id or 0}:{chart_id}:{variant}"
 
 
-def _render_payloads(measure: Measure, inputs: ChartInputs, chart_id: str) -> dict[str, dict[str, Any]]:
-    computed = compute_chart(measure, *inputs)
+def _page_variants(spec: ChartSpec, chart_id: str) -> dict[str, str]:
+    """The chart at each width the page may show it (VARIANTS), without a title (the page has it)."""
+    return {
+        name: render_svg(
+            spec,
+            width,
+            height,
+            show_title=False,
+            font_size=font,
+            tap_targets=True,
+            chart_id=f"chart{chart_id}" if name == "wide" else f"chart{chart_id}-{name}",
+        )
+        for name, (width, height, font, _column) in VARIANTS.items()
+    }
+
+
+def _render_payloads(
+    measure: Measure,
+    inputs: ChartInputs,
+    chart_id: str,
+    cycles: Sequence[recalculation.KnownChange] = (),
+) -> dict[str, dict[str, Any]]:
+    computed = compute_chart(measure, *inputs, cycles=cycles)
     spec = computed.spec
     base = {
         "chart": computed.chart,
@@ -494,20 +754,33 @@ def _render_payloads(measure: Measure, inputs: ChartInputs, chart_id: str) -> di
         "assurance": computed.assurance,
         "concern": computed.concern,
         "n_points": len(spec.y),
+        "style": computed.style,
+        "recalculation": computed.recalculation.to_payload() if computed.recalculation else None,
     }
     if len(spec.y):
-        card_svg = render_svg(spec, *CARD_SIZE, compact=True, chart_id=f"card{chart_id}")
-        full_svg = render_svg(spec, *FULL_SIZE, chart_id=f"chart{chart_id}")
+        card_svg = render_svg(
+            spec,
+            *CARD_SIZE,
+            compact=True,
+            show_title=False,
+            font_size=CARD_FONT,
+            chart_id=f"card{chart_id}",
+        )
+        variants = _page_variants(spec, chart_id)
         headers = data_table_headers(spec)
         rows = [[getattr(r, attr) for attr, _ in headers] for r in data_table_rows(spec)]
     else:
-        card_svg = full_svg = ""
+        card_svg = ""
+        variants = dict.fromkeys(VARIANTS, "")
         headers, rows = [], []
     return {
+        # For programs: the same computation as data (openqi/api), cached and warmed with the pictures.
+        "analysis": _measure_analysis(measure, inputs, computed),
         "card": {**base, "svg": card_svg},
         "full": {
             **base,
-            "svg": full_svg,
+            "svg": variants["wide"],
+            "svg_variants": variants,
             "table_headers": [h for _, h in headers],
             "table_rows": rows,
             "periods": [p.isoformat() for p in computed.periods],
@@ -539,8 +812,10 @@ def payloads_for(items: Sequence[tuple[Measure, int | None, str]], variant: str)
     for project_id in {pid for (_, pid, _), _ in missing}:
         wanted = [(m, cid) for (m, pid, cid), _ in missing if pid == project_id]
         inputs = load_many_chart_inputs([m for m, _ in wanted], project_id)
+        cycles = recalculation.adopted_cycles([m.pk for m, _ in wanted], project_id)
         for measure, chart_id in wanted:
-            for v, payload in _render_payloads(measure, inputs[measure.pk], chart_id).items():
+            payloads = _render_payloads(measure, inputs[measure.pk], chart_id, cycles[measure.pk])
+            for v, payload in payloads.items():
                 written[cache_key(measure, project_id, v, chart_id)] = payload
     if written:
         charts.set_many(written, CACHE_SECONDS)
@@ -548,29 +823,120 @@ def payloads_for(items: Sequence[tuple[Measure, int | None, str]], variant: str)
     return [found[key] for key in keys]
 
 
-def warm_charts(measure: Measure) -> None:
+def warm_charts(measure: Measure) -> int:
     """Draw and cache the charts of every project that uses `measure`, so that the first reader after a
-    change of its data finds them ready (called once the change is committed)."""
+    change of its data finds them ready (a task, queued once the change is committed). Returns how many."""
     links = list(measure.project_links.all())
     payloads_for([(measure, link.project_id, chart_id_for(link)) for link in links], "full")
+    return len(links)
 
 
-def chart_file(link: ProjectMeasure, fmt: str) -> bytes:
-    """The full chart as a standalone file for slides and reports: the chart the page shows, from the
-    same cache entry. PNG bytes are cached too: rasterising is nearly all of a PNG's cost."""
+def chart_file(link: ProjectMeasure, fmt: str, size: str = "standard") -> bytes:
+    """The chart as a figure for a paper or a slide (`size`: standard, slide or a4): its title, data
+    period, icons with their words, the plain summary and the annotation key beside the chart, as SVG
+    or PNG; a PNG carries the same words as text chunks. Cached like the page's charts: rasterising is
+    nearly all of a PNG's cost."""
     measure = link.measure
-    chart_id = chart_id_for(link)
+    key = cache_key(measure, link.project_id, f"{fmt}-{size}", chart_id_for(link))
+    cached = caches["charts"].get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    inputs = load_chart_inputs(measure, link.project_id)
+    cycles = recalculation.adopted_cycles([measure.pk], link.project_id)[measure.pk]
+    computed = compute_chart(measure, *inputs, cycles=cycles)
+    svg = figure_svg(measure, computed, size, source=link.project.title)
     if fmt == "png":
-        key = cache_key(measure, link.project_id, "png", chart_id)
-        png = caches["charts"].get(key)
-        if png is None:
-            png = render_png(_chart_svg(link), 2)
-            caches["charts"].set(key, png, CACHE_SECONDS)
-        return png  # type: ignore[no-any-return]
-    return _chart_svg(link).encode("utf-8")
+        data = with_text(render_png(svg, PAPER_SCALE[size]), figure_text(measure, computed))
+    else:
+        data = svg.encode("utf-8")
+    caches["charts"].set(key, data, CACHE_SECONDS)
+    return data
 
 
-def _chart_svg(link: ProjectMeasure) -> str:
-    measure = link.measure
-    svg: str = chart_payload(measure, link.project_id, "full", chart_id_for(link))["svg"]
-    return svg or render_svg(ChartSpec(title=measure.name, x=[], y=[]))
+def export_columns(measure: Measure, project_id: int | None) -> tuple[dict[dt.date, ChartColumns], str, int]:
+    """What the chart says about each period, for the columns beside the data in CSV and Excel exports:
+    (columns by period, unit, decimal places: 2 for percentages, else about four significant digits)."""
+    inputs = load_chart_inputs(measure, project_id)
+    cycles = recalculation.adopted_cycles([measure.pk], project_id)[measure.pk]
+    computed = compute_chart(measure, *inputs, cycles=cycles)
+    spec = computed.spec
+    if not len(spec.y):
+        return {}, spec.unit, 2
+    rows = data_table_rows(spec)
+
+    def at(line: Sequence[float | None] | None, i: int) -> float | None:
+        return None if line is None else line[i]
+
+    columns = {
+        computed.periods[row.index]: ChartColumns(
+            value=spec.y[row.index],
+            centre=at(spec.centre, row.index),
+            lower=at(spec.lower, row.index),
+            upper=at(spec.upper, row.index),
+            signal=row.signal,
+        )
+        for row in rows
+    }
+    return columns, spec.unit, 2 if spec.percent else _export_decimals(spec.y)
+
+
+def _export_decimals(values: Sequence[float | None]) -> int:
+    """Places that keep about four significant digits of the largest value (0 to 4)."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    if largest == 0:
+        return 2
+    return max(0, min(4, 3 - math.floor(math.log10(largest))))
+
+
+def badges(computed: ComputedChart) -> list[Icon]:
+    """The icons shown with a chart: variation, then assurance (withheld while a recalculation stands)."""
+    shown = [
+        variation_icon(computed.variation),
+        shown_assurance(computed.assurance, recalculation=computed.recalculation),
+    ]
+    return [icon for icon in shown if icon is not None]
+
+
+def data_period(measure: Measure, computed: ComputedChart) -> str:
+    """ "P chart (Making Data Count) · weekly data, 15 September 2025 to 27 July 2026 (46 weeks)"."""
+    name = CHART_NAMES.get(computed.chart, computed.chart)
+    style = "Making Data Count" if computed.style == ChartStyle.MDC else "qicharts2"
+    if not computed.periods:
+        return f"{name} ({style})"
+    first, last = computed.periods[0], computed.periods[-1]
+    n = len(computed.periods)
+    count = f"{n} {measure.period_word if n != 1 else measure.period_word[:-1]}"
+    frequency = measure.get_frequency_display().lower()
+    return (
+        f"{name} ({style}) · {frequency} data, {first.day} {first:%B %Y} to {last.day} {last:%B %Y} ({count})"
+    )
+
+
+def figure_svg(measure: Measure, computed: ComputedChart, size: str, *, source: str = "") -> str:
+    """The figure for papers and slides (openqi.charts.render_paper) of a computed chart."""
+    spec = computed.spec
+    if not len(spec.y):
+        spec = ChartSpec(title=measure.name, x=[], y=[])
+    return render_paper(
+        spec,
+        size=size,
+        headline=computed.summary[0] if computed.summary else "",
+        badges=[
+            Badge(kind, icon.tone, icon.letter, icon.label)
+            for kind, icon in zip(("Variation", "Assurance"), badges(computed), strict=False)
+        ],
+        period_text=data_period(measure, computed),
+        point_labels=[describe_period(p, measure.frequency) for p in computed.periods],
+        source=f"OpenQI · {source}" if source else "OpenQI",
+    )
+
+
+def figure_text(measure: Measure, computed: ComputedChart) -> dict[str, str]:
+    """The words of the figure, for a PNG's text chunks: what a document's alt text needs."""
+    key = "; ".join(f"{number}. {label}" for number, label, _when in computed.annotation_numbers)
+    return {
+        "Title": measure.name,
+        "Description": " ".join(computed.summary[:1]),
+        "Comment": data_period(measure, computed),
+        **({"Annotations": key} if key else {}),
+    }

@@ -10,19 +10,17 @@ from typing import Any
 from django import forms
 
 from openqi.core.concurrency import VersionField
-from openqi.measures.dataio import MAX_FILE_BYTES, DataRow
-from openqi.measures.models import DataKind, LimitChangeKind, Measure, MeasureType
+from openqi.measures.dataio import COMMENT_MAX_LENGTH, DATA_NUMBER, MAX_FILE_BYTES, DataRow
+from openqi.measures.fields import NumberField
+from openqi.measures.models import ChartStyle, DataKind, LimitChangeKind, Measure, MeasureType
+from openqi.measures.periods import EARLIEST_PERIOD, LATEST_PERIOD
 from openqi.privacy.forms import PersonalDataGuardMixin
 
 
 class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type-arg]
-    personal_data_fields = (
-        "name",
-        "definition",
-        "data_source",
-        "numerator_definition",
-        "denominator_definition",
-    )
+    # Every text field of the definition (the guard's default), the unit and what each value is included:
+    # a definition copied from a record can name a patient anywhere.
+    personal_data_fields = None
 
     version = VersionField()
 
@@ -32,6 +30,7 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
         widgets = {
             "kind": forms.RadioSelect,
             "improvement": forms.RadioSelect,
+            "chart_style": forms.RadioSelect,
             "definition": forms.Textarea(attrs={"rows": 4}),
             "target_date": forms.DateInput(attrs={"type": "date"}),
             "trajectory_from_date": forms.DateInput(attrs={"type": "date"}),
@@ -42,6 +41,7 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
             "trajectory_from_value": "Trajectory start value (optional)",
             "trajectory_from_date": "Trajectory start date (optional)",
             "chart_type": "Chart",
+            "chart_style": "Chart style",
             "min_points_for_limits": "Points needed before limits are drawn",
             "numerator_definition": "Numerator (what is counted)",
             "denominator_definition": "Denominator (out of what)",
@@ -50,9 +50,21 @@ class MeasureForm(PersonalDataGuardMixin, forms.ModelForm):  # type: ignore[type
             "chart_type": (
                 "We suggest a chart for the data. A run chart is shown until there are enough points."
             ),
+            "chart_style": (
+                "Making Data Count is the NHS style every chart uses unless your team reads charts the "
+                "qicharts2 way."
+            ),
             "target_value": "In the measure's unit, for example 60 for 60%.",
             "min_points_for_limits": "12 is what the SPC references recommend for trial limits.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A definition posted without a style (an older form, a script) keeps the house style.
+        self.fields["chart_style"].required = False
+
+    def clean_chart_style(self) -> str:
+        return str(self.cleaned_data.get("chart_style") or ChartStyle.MDC)
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -130,17 +142,22 @@ class DataRowForm(PersonalDataGuardMixin, forms.Form):
     personal_data_fields = ("comment",)
 
     period = forms.DateField(widget=forms.HiddenInput)
-    value = forms.DecimalField(required=False, max_digits=18, decimal_places=6)
-    numerator = forms.DecimalField(required=False, min_value=0, max_digits=18, decimal_places=6)
-    denominator = forms.DecimalField(required=False, min_value=0, max_digits=18, decimal_places=6)
-    comment = forms.CharField(required=False, max_length=500)
+    value = NumberField(column=DATA_NUMBER, required=False)
+    numerator = NumberField(column=DATA_NUMBER, required=False, min_value=0)
+    denominator = NumberField(column=DATA_NUMBER, required=False, min_value=0)
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={"max_length": f"The comment must be {COMMENT_MAX_LENGTH} characters or fewer"},
+    )
     delete = forms.BooleanField(required=False)
     # What the row held when the page was shown: only rows the person changed are saved, and a changed
-    # row is refused if someone else saved it since (services.DataConflict).
+    # row is refused if someone else saved it since (services.DataConflict). They hold whatever is stored,
+    # even a point saved before the limits above, so they have none: they are only compared, never saved.
     orig_value = forms.DecimalField(required=False, widget=forms.HiddenInput)
     orig_numerator = forms.DecimalField(required=False, widget=forms.HiddenInput)
     orig_denominator = forms.DecimalField(required=False, widget=forms.HiddenInput)
-    orig_comment = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    orig_comment = forms.CharField(required=False, widget=forms.HiddenInput)
 
     VALUES = ("value", "numerator", "denominator", "comment")
 
@@ -175,19 +192,43 @@ class DataRowForm(PersonalDataGuardMixin, forms.Form):
         )
 
     @property
+    def is_untouched(self) -> bool:
+        """Posted exactly as it was shown: there is nothing to check in it and nothing to save. A point
+        stored before today's limits (a value too large, a comment too long) then never stops the person
+        saving the other rows; it is checked when they change it."""
+        if not self.is_bound or self.data.get(self.add_prefix("delete")):
+            return False
+        return all(
+            str(self.data.get(self.add_prefix(n), "")).strip()
+            == str(self.data.get(self.add_prefix(f"orig_{n}"), "")).strip()
+            for n in self.VALUES
+        )
+
+    @property
     def is_changed(self) -> bool:
         if self.cleaned_data.get("delete"):
             return self.original() is not None
-        if self.is_blank:
+        if self.is_untouched or self.is_blank:
             return False
         return self.data_row() != self.original()
 
     def clean(self) -> dict[str, Any] | None:
+        if self.cleaned_data.get("delete") or self.is_untouched:
+            # A deleted row's boxes are thrown away with the point, and an untouched row is not saved, so
+            # what is in them need not be valid (the personal-data guard, below, still reads them).
+            for name in self.VALUES:
+                self.errors.pop(name, None)  # during clean() this is the dict being filled
         cleaned = super().clean()
         assert cleaned is not None
         when = cleaned.get("period")
         label = f"{when:%d %b %Y}" if isinstance(when, dt.date) else "this period"
-        if cleaned.get("delete"):
+        if cleaned.get("delete") or self.is_untouched:
+            return cleaned
+        if isinstance(when, dt.date) and not EARLIEST_PERIOD <= when <= LATEST_PERIOD and not self.is_blank:
+            # Only a changed page sends such a period; the grid's own rows are always in range.
+            self.add_error(
+                "period", f"Data can only be entered for {EARLIEST_PERIOD.year} to {LATEST_PERIOD.year}"
+            )
             return cleaned
         if self.is_blank and self.had_data:
             first = "numerator" if self.has_denominator else "value"

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from openqi.core.params import MalformedRequest, count_param
 from openqi.measures.dataio import DataRow
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.forms import DataRowForm, decimal_text
@@ -18,6 +19,10 @@ from openqi.measures.services.data import DataConflict
 
 # However many rows a post claims, the grid never builds more forms than this.
 MAX_ROWS = 400
+NOT_SENT_IN_FULL = (
+    "The data could not be saved because the page was not sent in full. Go back to the data page, "
+    "reload it and enter the data again."
+)
 
 
 def stored_fields(point: DataPoint | None) -> dict[str, str]:
@@ -95,7 +100,10 @@ class DataGrid:
 
     @classmethod
     def posted(cls, measure: Measure, data: QueryDict, *, guard: dict[str, Any]) -> DataGrid:
-        count = min(int(data.get("rows", "0") or 0), MAX_ROWS)
+        count = count_param(data.get("rows", "0"))
+        if count is None:
+            raise MalformedRequest(NOT_SENT_IN_FULL)
+        count = min(count, MAX_ROWS)
         kwargs = cls._form_kwargs(measure, guard)
         forms = [DataRowForm(data, prefix=f"row-{i}", **kwargs) for i in range(count)]
         return cls(measure, kwargs, forms, [not f.had_data for f in forms], data=data)

@@ -11,13 +11,18 @@ so `scope_for(user)` can scope it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+import decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from openqi.core.concurrency import VersionedModel
+from openqi.measures.dataio.numeric import DATA_NUMBER, TARGET_NUMBER, NumberColumn
+from openqi.measures.dataio.records import COMMENT_MAX_LENGTH
+from openqi.measures.fields import NumberField
 from openqi.organisations.models import Organisation, Service
 from openqi.projects.models import ChangeIdea, PDSACycle, Project, StoryEntry
 
@@ -25,6 +30,37 @@ from openqi.projects.models import ChangeIdea, PDSACycle, Project, StoryEntry
 # Anhøj rules) is shown. 12 is qicharts2's and NHS England's minimum for trial limits (Provost &
 # Murray, Anhøj); NHSRplotthedots warns under 13. Teams may set their own per measure.
 DEFAULT_MIN_POINTS_FOR_LIMITS = 12
+
+
+class NumberColumnField(models.DecimalField):  # type: ignore[type-arg]
+    """A decimal column declared from a `NumberColumn` (dataio.numeric), the one definition that the import,
+    the grid, the forms and the API check numbers against, so that they accept only what it holds.
+
+    It also reads back what it does not hold. SQLite stores any number it is given, and before numbers were
+    checked an upload could save 99,999,999,999,999 here; Django reads a DecimalField by rounding it in a
+    context of `max_digits` digits, which fails for such a row, and every page showing it failed with it.
+    With room to spare the row reads, is shown, and can be corrected or deleted. (PostgreSQL refuses such
+    numbers when they are written, so there it changes nothing.)"""
+
+    def __init__(self, *args: Any, column: NumberColumn | None = None, **kwargs: Any) -> None:
+        if column is not None:
+            kwargs.setdefault("max_digits", column.max_digits)
+            kwargs.setdefault("decimal_places", column.decimal_places)
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=self.max_digits + 40)
+
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
+        return super().formfield(
+            form_class=form_class or NumberField, choices_form_class=choices_form_class, **kwargs
+        )
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        # The column is an ordinary DecimalField's, so migrations record one (and need not rebuild tables).
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 class MeasureType(models.TextChoices):
@@ -81,6 +117,13 @@ class ChartType(models.TextChoices):
     G = "g", "G chart (cases between rare events)"
 
 
+class ChartStyle(models.TextChoices):
+    """How every chart type is drawn and read (docs/adr/0103-chart-style-and-recalculation.md)."""
+
+    MDC = "mdc", "Making Data Count (NHS England): coloured special-cause points, icons, process limits"
+    QICHARTS2 = "qicharts2", "qicharts2: Anhøj runs rules, a dashed red centre line for a runs signal"
+
+
 class Measure(VersionedModel):
     """A measure in the organisation's library. `version` guards definition edits; `data_version`
     changes whenever anything the chart shows changes, and keys the chart cache."""
@@ -105,6 +148,7 @@ class Measure(VersionedModel):
         "trajectory_from_value",
         "trajectory_from_date",
         "chart_type",
+        "chart_style",
         "min_points_for_limits",
     )
     AUDITED_FIELDS: ClassVar[tuple[str, ...]] = ("service", *DEFINITION_FIELDS)
@@ -135,12 +179,13 @@ class Measure(VersionedModel):
     improvement = models.CharField(
         "Improvement direction", max_length=16, choices=Improvement.choices, default=Improvement.INCREASE
     )
-    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_value = NumberColumnField(column=TARGET_NUMBER, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     # An optional trajectory: a straight line from this value on this date to the target on its date.
-    trajectory_from_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    trajectory_from_value = NumberColumnField(column=TARGET_NUMBER, null=True, blank=True)
     trajectory_from_date = models.DateField(null=True, blank=True)
     chart_type = models.CharField(max_length=8, choices=ChartType.choices, default=ChartType.AUTO)
+    chart_style = models.CharField(max_length=12, choices=ChartStyle.choices, default=ChartStyle.MDC)
     min_points_for_limits = models.PositiveSmallIntegerField(default=DEFAULT_MIN_POINTS_FOR_LIMITS)
     data_version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -202,10 +247,10 @@ class DataPoint(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
     period = models.DateField()
-    value = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
-    numerator = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
-    denominator = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
-    comment = models.CharField(max_length=500, blank=True)
+    value = NumberColumnField(column=DATA_NUMBER, null=True, blank=True)
+    numerator = NumberColumnField(column=DATA_NUMBER, null=True, blank=True)
+    denominator = NumberColumnField(column=DATA_NUMBER, null=True, blank=True)
+    comment = models.CharField(max_length=COMMENT_MAX_LENGTH, blank=True)
     excluded = models.BooleanField(default=False)
     exclude_reason = models.CharField(max_length=300, blank=True)
     updated_by = models.ForeignKey(
@@ -303,6 +348,9 @@ class ImportDraft(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     DRAFT_LIFETIME: ClassVar[dt.timedelta] = dt.timedelta(hours=2)
+    # Unconfirmed drafts one person may have (each up to dataio.MAX_FILE_BYTES); a new upload replaces
+    # the oldest.
+    MAX_PER_PERSON: ClassVar[int] = 3
 
     def __str__(self) -> str:
         return self.filename

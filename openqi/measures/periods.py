@@ -12,6 +12,10 @@ from dataclasses import dataclass
 # how many stored periods it shows above them, for context.
 GRID_NEW_ROWS = 7
 GRID_RECENT_ROWS = 8
+# The periods data can be entered for, by the grid or a file: before or after these, a date is a typing
+# mistake in QI data (0025 for 2025), not history or plans; and dates near date.max have no next period.
+EARLIEST_PERIOD = dt.date(1900, 1, 1)
+LATEST_PERIOD = dt.date(2099, 12, 31)
 
 
 def normalise_period(day: dt.date, frequency: str) -> dt.date:
@@ -56,12 +60,13 @@ def grid_window(
     new row is the current period)."""
     if start is None:
         if recent:
-            start = next_period(recent[-1], frequency)
+            # min(): a point stored far in the future (before periods were checked) has no next period.
+            start = next_period(min(recent[-1], LATEST_PERIOD), frequency)
         else:
             start = normalise_period(today, frequency)
             for _ in range(GRID_NEW_ROWS - 1):
                 start = previous_period(start, frequency)
-    start = normalise_period(start, frequency)
+    start = normalise_period(min(max(start, EARLIEST_PERIOD), LATEST_PERIOD), frequency)
     stored = set(recent)
     new: list[dt.date] = []
     when = start

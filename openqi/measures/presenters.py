@@ -15,52 +15,12 @@ from openqi.measures import charting
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.forms import MeasureForm, decimal_text
 from openqi.measures.grid import DataGrid
+from openqi.measures.icons import Icon, shown_assurance, variation_icon
 from openqi.measures.models import TYPE_ORDER, DataKind, Measure, MeasureType, ProjectMeasure
+from openqi.measures.recalculation import Recalculation
 from openqi.projects.access import Level
 from openqi.projects.models import PDSACycle, Project
 from openqi.projects.presenters.nav import project_context
-from openqi.spc import AssuranceIcon, VariationIcon
-
-
-@dataclass(frozen=True)
-class Icon:
-    """An MDC icon as an accessible badge: a drawn symbol (decorative) and its words."""
-
-    code: str
-    tone: str  # improvement, concern, neutral, common, pass, fail, inconsistent
-    letter: str
-    label: str
-    description: str
-
-
-_VARIATION: dict[str, tuple[str, str, str]] = {
-    "common_cause": ("common", "", "Common cause variation"),
-    "special_cause_improvement_high": ("improvement", "H", "Special cause improvement (higher)"),
-    "special_cause_improvement_low": ("improvement", "L", "Special cause improvement (lower)"),
-    "special_cause_concern_high": ("concern", "H", "Special cause concern (higher)"),
-    "special_cause_concern_low": ("concern", "L", "Special cause concern (lower)"),
-    "special_cause_neutral_high": ("neutral", "H", "Special cause, neither improvement nor concern (higher)"),
-    "special_cause_neutral_low": ("neutral", "L", "Special cause, neither improvement nor concern (lower)"),
-}
-_ASSURANCE: dict[str, tuple[str, str, str]] = {
-    "consistently_pass": ("pass", "P", "Target consistently met"),
-    "consistently_fail": ("fail", "F", "Target consistently missed"),
-    "inconsistent": ("inconsistent", "?", "Target met only some of the time"),
-}
-
-
-def variation_icon(code: str | None) -> Icon | None:
-    if not code:
-        return None
-    tone, letter, label = _VARIATION[code]
-    return Icon(code, tone, letter, label, VariationIcon(code).description)
-
-
-def assurance_icon(code: str | None) -> Icon | None:
-    if not code:
-        return None
-    tone, letter, label = _ASSURANCE[code]
-    return Icon(code, tone, letter, label, AssuranceIcon(code).description)
 
 
 def _target_text(measure: Measure) -> str:
@@ -165,7 +125,7 @@ def family_for(project: Project, level: Level) -> FamilyOfMeasures:
                 svg=payload["svg"],
                 headline=payload["summary"][0] if payload["summary"] else "",
                 variation=variation_icon(payload["variation"]),
-                assurance=assurance_icon(payload["assurance"]),
+                assurance=_assurance(payload),
                 concern=payload["concern"],
                 target=_target_text(m),
                 chart_name=charting.CHART_NAMES.get(payload["chart"], payload["chart"]),
@@ -180,6 +140,11 @@ def family_for(project: Project, level: Level) -> FamilyOfMeasures:
     return family
 
 
+def _assurance(payload: dict[str, Any]) -> Icon | None:
+    """The assurance badge, or the withheld one while the limits should be recalculated."""
+    return shown_assurance(payload["assurance"], recalculation=payload.get("recalculation"))
+
+
 @dataclass
 class MeasurePage:
     """One measure's chart page in a project."""
@@ -187,6 +152,8 @@ class MeasurePage:
     link: ProjectMeasure
     measure: Measure
     svg: str
+    # The chart drawn for each width of the page (charting.VARIANTS), narrowest first.
+    svg_variants: dict[str, str]
     summary: list[str]
     variation: Icon | None
     assurance: Icon | None
@@ -202,6 +169,26 @@ class MeasurePage:
     n_points: int
     # The period of each point in chart order (ISO dates), so a click on point i can pick period i.
     periods: list[str]
+    # Where the limits should be recalculated, and whether this person may do it from the page.
+    recalculation: Recalculation | None = None
+    can_recalculate: bool = False
+    style: str = "mdc"
+
+    @property
+    def headline(self) -> str:
+        """The summary's first layer: for anyone."""
+        return self.summary[0] if self.summary else ""
+
+    @property
+    def details(self) -> list[str]:
+        """The summary's second layer: rules, limits, counts."""
+        return self.summary[1:]
+
+    @property
+    def recalculate_period(self) -> str:
+        if self.recalculation is None:
+            return ""
+        return describe_period(self.recalculation.period, self.measure.frequency)
 
 
 def _row(key: str, value: str) -> dict[str, Any]:
@@ -232,16 +219,18 @@ def definition_rows(measure: Measure, link: ProjectMeasure) -> list[dict[str, An
     return rows
 
 
-def measure_page(project: Project, link: ProjectMeasure) -> MeasurePage:
+def measure_page(project: Project, link: ProjectMeasure, *, can_change_limits: bool = False) -> MeasurePage:
     measure = link.measure
     payload = charting.chart_payload(measure, project.pk, "full", charting.chart_id_for(link))
+    suggestion = Recalculation.from_payload(payload.get("recalculation"))
     return MeasurePage(
         link=link,
         measure=measure,
         svg=payload["svg"],
+        svg_variants=payload.get("svg_variants") or {"wide": payload["svg"]},
         summary=payload["summary"],
         variation=variation_icon(payload["variation"]),
-        assurance=assurance_icon(payload["assurance"]),
+        assurance=_assurance(payload),
         chart_name=charting.CHART_NAMES.get(payload["chart"], payload["chart"]),
         table_headers=payload["table_headers"],
         table_rows=payload["table_rows"],
@@ -256,6 +245,9 @@ def measure_page(project: Project, link: ProjectMeasure) -> MeasurePage:
         ideas=list(link.change_ideas.all()),
         n_points=payload["n_points"],
         periods=[p.isoformat() for p in measure.points.values_list("period", flat=True)],
+        recalculation=suggestion,
+        can_recalculate=can_change_limits and suggestion is not None,
+        style=payload.get("style", "mdc"),
     )
 
 

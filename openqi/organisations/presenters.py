@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 
+from openqi.core.tasks import TaskProblem
 from openqi.organisations.models import Directorate, Invitation, Membership, Role
 from openqi.organisations.scoping import scope_for
 
@@ -71,6 +72,39 @@ class InvitationRow:
     @property
     def expires(self) -> str:
         return date(self.invitation.expires_at)
+
+
+def date_time(value: object) -> str:
+    return formats.date_format(timezone.localtime(value), "j F Y, H:i") if value else ""  # type: ignore[arg-type]
+
+
+@dataclass
+class TaskProblemRow:
+    """A failed e-mail or other background task on the QI team admin's page."""
+
+    problem: TaskProblem
+
+    @property
+    def failed(self) -> str:
+        return date_time(self.problem.failed_at)
+
+    @property
+    def tries(self) -> str:
+        return "Tried once" if self.problem.attempts == 1 else f"Tried {self.problem.attempts} times"
+
+    @property
+    def gave_up(self) -> bool:
+        return self.problem.retry_at is None
+
+    @property
+    def status_text(self) -> str:
+        if self.gave_up:
+            return "Failed"
+        return f"Trying again at {formats.time_format(timezone.localtime(self.problem.retry_at), 'H:i')}"
+
+    @property
+    def status_class(self) -> str:
+        return "nhsuk-tag--red" if self.gave_up else "nhsuk-tag--yellow"
 
 
 @dataclass

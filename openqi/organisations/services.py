@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from openqi.accounts.models import User
 from openqi.core import audit
-from openqi.organisations import plugins
+from openqi.core.mail import subject_line
+from openqi.core.tasks import enqueue_on_commit, try_again
+from openqi.organisations import plugins, tasks
 from openqi.organisations.models import (
     Directorate,
     Invitation,
@@ -25,6 +27,8 @@ from openqi.organisations.models import (
     Service,
     StrategicPriority,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class NameInUse(Exception):
@@ -47,6 +51,7 @@ class IssuedInvitation:
         return reverse("invitations:accept", kwargs={"token": self.token})
 
 
+@transaction.atomic
 def invite(
     *,
     organisation: Organisation,
@@ -57,8 +62,9 @@ def invite(
     project: Any = None,
     project_role: str = "",
 ) -> IssuedInvitation:
-    """Create an invitation and e-mail its link. Any e-mail address is welcome. With a project, accepting
-    also puts the person straight into that project's team in `project_role`."""
+    """Create an invitation and queue the e-mail with its link (the worker sends it once this commits).
+    Any e-mail address is welcome. With a project, accepting also puts the person straight into that
+    project's team in `project_role`."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -78,15 +84,19 @@ def invite(
         "inviter": invited_by.display_name if invited_by else "The QI team",
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    send_mail(
-        subject=(
+    # The message is written now, so every try sends the same one (the link holds the token, of which only
+    # a hash is stored).
+    enqueue_on_commit(
+        tasks.send_invitation_email,
+        organisation_id=organisation.pk,
+        invitation_id=invitation.pk,
+        to=invitation.email,
+        subject=subject_line(
             f"You're invited to join the project team for {project.title} on OpenQI"
             if project is not None
             else f"You're invited to join {organisation.name} on OpenQI"
         ),
-        message=render_to_string("organisations/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("organisations/email/invitation.txt", context),
     )
     audit.record(
         by=invited_by,
@@ -287,3 +297,12 @@ def retire_priority(priority: Any, *, by: Any) -> None:
         organisation=priority.organisation,
         changes={"is_active": [True, False]},
     )
+
+
+def try_task_again(organisation: Organisation, task_id: str, *, by: Any) -> bool:
+    """Queue a failed e-mail or task of the organisation once more. Logged, not audited: it changes no
+    record of the organisation, only when the work is tried."""
+    queued = try_again(task_id, organisation_id=organisation.pk)
+    if queued:
+        logger.info("Task %s queued again by user %s", task_id, getattr(by, "pk", None))
+    return queued

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openqi.core import tasks
 from openqi.core.concurrency import attempt_edit
 from openqi.organisations import services
 from openqi.organisations.forms import (
@@ -21,7 +22,7 @@ from openqi.organisations.forms import (
     UnitNameForm,
 )
 from openqi.organisations.models import Directorate, Invitation, Membership, Service, StrategicPriority
-from openqi.organisations.presenters import InvitationRow, MemberRow
+from openqi.organisations.presenters import InvitationRow, MemberRow, TaskProblemRow
 from openqi.organisations.scoping import scope_for
 
 
@@ -254,3 +255,22 @@ def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
             "priorities": priorities,
         },
     )
+
+
+@login_required
+def failed_tasks(request: HttpRequest, slug: str) -> HttpResponse:
+    """E-mails and other background work for the organisation that failed, with a button to try again."""
+    organisation = scope_for(request.user).admin_organisation_or_404(slug)
+    rows = [TaskProblemRow(problem) for problem in tasks.problems_for(organisation.pk)]
+    return render(request, "organisations/failed_tasks.jinja", {"organisation": organisation, "rows": rows})
+
+
+@require_POST
+@login_required
+def retry_task(request: HttpRequest, slug: str, task_id: str) -> HttpResponse:
+    organisation = scope_for(request.user).admin_organisation_or_404(slug)
+    if services.try_task_again(organisation, str(task_id), by=request.user):
+        messages.success(request, "It will be tried again in a moment.")
+    else:
+        messages.error(request, "That task is not waiting for a retry (it may already be running).")
+    return redirect("organisations:failed_tasks", slug=organisation.slug)

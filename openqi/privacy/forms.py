@@ -11,7 +11,7 @@ the field, and redisplays the text unchanged so nothing is lost. Models and serv
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,6 +33,7 @@ __all__ = [
     "WARN_MESSAGE",
     "FieldFinding",
     "PersonalDataGuardMixin",
+    "is_free_text",
 ]
 
 CONFIRM_FIELD = "confirm_no_personal_data"
@@ -49,6 +50,19 @@ BLOCK_MESSAGE = (
 # Text-like fields whose values are legitimately identifiers of other things (addresses of staff,
 # links, slugs, machine data), so scanning them would only produce noise.
 _NOT_FREE_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField, forms.JSONField)
+
+
+def is_free_text(field: forms.Field) -> bool:
+    """Whether the guard reads this field by default: text a person types (a CharField or TextField that
+    is shown and is not an e-mail address, link, slug or password) or an uploaded file, whose name is."""
+    if isinstance(field, forms.FileField):
+        return True
+    return (
+        isinstance(field, forms.CharField)
+        and not isinstance(field, _NOT_FREE_TEXT)
+        and not field.widget.is_hidden
+        and not isinstance(field.widget, forms.PasswordInput)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,26 +200,15 @@ class PersonalDataGuardMixin(_FormBase):
             # person's text is redisplayed as typed.
             self.add_error(name, shown)
 
-    def _personal_data_field_names(self) -> list[str]:
-        if self.personal_data_fields is not None:
-            return [n for n in self.personal_data_fields if n in self.fields and n != CONFIRM_FIELD]
-        return [
-            name
-            for name, field in self.fields.items()
-            if name != CONFIRM_FIELD
-            and (
-                isinstance(field, forms.FileField)
-                or (
-                    isinstance(field, forms.CharField)
-                    and not isinstance(field, _NOT_FREE_TEXT)
-                    and not field.widget.is_hidden
-                    and not isinstance(field.widget, forms.PasswordInput)
-                )
-            )
-        ]
+    @classmethod
+    def personal_data_field_names(cls, fields: Mapping[str, forms.Field]) -> list[str]:
+        """The names among `fields` that the guard reads (a test checks every form's text is among them)."""
+        if cls.personal_data_fields is not None:
+            return [n for n in cls.personal_data_fields if n in fields and n != CONFIRM_FIELD]
+        return [name for name, field in fields.items() if name != CONFIRM_FIELD and is_free_text(field)]
 
     def _scan_for_personal_data(self) -> Iterator[FieldFinding]:
-        for name in self._personal_data_field_names():
+        for name in self.personal_data_field_names(self.fields):
             field = self.fields[name]
             if field.disabled:  # the submitted value is ignored for disabled fields, so is ours
                 continue

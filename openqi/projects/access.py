@@ -102,11 +102,16 @@ def level(user: Any, project: Project) -> Level:
 
 def project_for(request: HttpRequest, pk: int, need: Level = Level.VIEW) -> tuple[Project, Level]:
     """The project and the person's level, or 404 (cannot see it) / 403 (can see, cannot do this)."""
-    scope = scope_for(request.user)
+    return project_for_user(request.user, pk, need)
+
+
+def project_for_user(user: Any, pk: int, need: Level = Level.VIEW) -> tuple[Project, Level]:
+    """`project_for` for a person without a page request (the API, where a token names the person)."""
+    scope = scope_for(user)
     project = scope.get_or_404(
         Project.objects.select_related("organisation", "directorate", "service"), pk=pk
     )
-    have = level(request.user, project)
+    have = level(user, project)
     if have < Level.VIEW:
         raise Http404("Not found")
     if have < need:

@@ -29,12 +29,13 @@ from openqi.projects.models import Project, SearchDocument
 FTS_TABLE = "projects_project_fts"
 CONFIG = "english"
 # Title A, aim B, problem C, everything else D: a word in the title ranks a project above one that has it in
-# the story log.
-WEIGHTED_VECTOR = (
-    "UPDATE projects_searchdocument SET vector = "
+# the story log. Text and vector are written in one statement, so a re-index leaves one dead row version,
+# not two (a bulk re-index would otherwise double the table until vacuum).
+UPSERT_WEIGHTED = (
+    "INSERT INTO projects_searchdocument (project_id, text, vector) VALUES (%s, %s, "
     "setweight(to_tsvector(%s::regconfig, %s), 'A') || setweight(to_tsvector(%s::regconfig, %s), 'B') || "
-    "setweight(to_tsvector(%s::regconfig, %s), 'C') || setweight(to_tsvector(%s::regconfig, %s), 'D') "
-    "WHERE project_id = %s"
+    "setweight(to_tsvector(%s::regconfig, %s), 'C') || setweight(to_tsvector(%s::regconfig, %s), 'D')) "
+    "ON CONFLICT (project_id) DO UPDATE SET text = EXCLUDED.text, vector = EXCLUDED.vector"
 )
 
 
@@ -48,7 +49,7 @@ class Document:
     more: tuple[str, ...]
 
     def weighted(self) -> tuple[str, ...]:
-        """The parameters of WEIGHTED_VECTOR: (configuration, text) for weights A, B, C and D."""
+        """(configuration, text) for weights A, B, C and D, as UPSERT_WEIGHTED takes them."""
         return (CONFIG, self.title, CONFIG, self.aim, CONFIG, self.problem, CONFIG, "\n".join(self.more))
 
     @property
@@ -94,16 +95,18 @@ def _write(documents: Sequence[tuple[int, Document]]) -> None:
     """Store the documents of these projects, in as few statements as the database allows."""
     if not documents:
         return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.executemany(UPSERT_WEIGHTED, [(pk, d.text, *d.weighted()) for pk, d in documents])
+        return
     SearchDocument.objects.bulk_create(
         [SearchDocument(project_id=pk, text=document.text) for pk, document in documents],
         update_conflicts=True,
         unique_fields=["project"],
         update_fields=["text"],
     )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.executemany(WEIGHTED_VECTOR, [(*d.weighted(), pk) for pk, d in documents])
-        elif connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608
             cursor.executemany(delete, [(pk,) for pk, _ in documents])
             cursor.executemany(

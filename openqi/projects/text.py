@@ -10,6 +10,9 @@ Two layers, so one mistake is not enough to let script through:
 Images are switched off: an image URL typed into a story would load from anywhere (tracking) and the
 page's Content-Security-Policy would block it anyway. Headings are off too, because a heading inside
 an entry would break the page's heading outline (WCAG 1.3.1); their words stay as a paragraph.
+
+The renderer is `openqi.privacy.display.MARKDOWN`, the one the personal-data guard reads text with, so
+the guard judges exactly the text this page displays.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from __future__ import annotations
 from typing import Final
 
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from openqi.privacy.display import MARKDOWN
 
 __all__ = ["ALLOWED_TAGS", "format_text"]
 
@@ -28,11 +32,7 @@ ALLOWED_TAGS: Final = frozenset(
 _ALLOWED_ATTRIBUTES: Final = {"a": {"href", "title"}, "ol": {"start"}}
 _URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 
-_markdown = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
-    .enable("strikethrough")
-    .disable(["image", "heading", "lheading"])
-)
+_markdown = MARKDOWN
 
 
 def format_text(source: str | None) -> Markup:

@@ -3,6 +3,8 @@
     from openqi.spc import qic, mdc
     qic(y, chart="i")                     # qicharts2's qic(), snake_case
     mdc(y, improvement="decrease")        # NHS Making Data Count XmR with icons
+    mdc_from_qic(qic(y, n, chart="p"))    # Making Data Count rules and icons on any qic() chart
+    suggest_rebase(result, changes=[20])  # where to recalculate the limits after a sustained shift
 
 No Django import anywhere in this package: the web app, reports and notebooks share it.
 """
@@ -26,7 +28,9 @@ from openqi.spc.errors import (
 )
 from openqi.spc.icons import AssuranceIcon, Improvement, PointType, SpecialCauseRule, VariationIcon
 from openqi.spc.mdc import MDCGroupSummary, MDCPoints, MDCResult, mdc
+from openqi.spc.mdc_qic import mdc_from_qic
 from openqi.spc.presets import PRESETS, REFERENCES, Preset
+from openqi.spc.rebase import RebaseSuggestion, suggest_rebase
 from openqi.spc.results import PartSummary, QicPoints, QicResult, QicSummary
 
 __all__ = [
@@ -55,6 +59,7 @@ __all__ = [
     "QicPoints",
     "QicResult",
     "QicSummary",
+    "RebaseSuggestion",
     "RunsAnalysis",
     "SPCError",
     "SPCWarning",
@@ -63,8 +68,10 @@ __all__ = [
     "longest_run_max",
     "mdc",
     "mdc_batch",
+    "mdc_from_qic",
     "n_crossings_min",
     "qic",
     "qic_batch",
     "runs_analysis",
+    "suggest_rebase",
 ]

@@ -186,21 +186,28 @@ def trend_flags(values: FloatArray, rules: MDCRules) -> tuple[BoolArray, BoolArr
     return trend_up, trend_down
 
 
+def _per_point(line: FloatArray) -> FloatArray:
+    """A line to compare with each point: one value per row broadcast over the row's points, or (for
+    charts whose limits vary per point, such as P and U charts) already one value per point."""
+    return line if line.ndim == 2 else line[:, np.newaxis]
+
+
 def evaluate_rules(
     values: FloatArray,
     lines: GroupLines,
     rules: MDCRules,
     trend_parts: tuple[BoolArray, BoolArray] | None = None,
 ) -> RuleFlags:
-    """Apply the four MDC rules to one limit period of each row and resolve each point's special cause."""
-    col = np.newaxis
+    """Apply the four MDC rules to one limit period of each row and resolve each point's special cause.
+
+    ``lines`` hold one value per row, or one per point (2-D, the shape of ``values``)."""
     with np.errstate(invalid="ignore"):
-        upl, lpl = lines.upl[:, col], lines.lpl[:, col]
+        upl, lpl = _per_point(lines.upl), _per_point(lines.lpl)
         outside = (values > upl) | (values < lpl)
-        rtm = np.sign(values - lines.centre[:, col])
+        rtm = np.sign(values - _per_point(lines.centre))
         rtm[np.isnan(rtm)] = 0
         side = rtm.astype(np.int8)
-        beyond_near = (values > lines.nupl[:, col]) | (values < lines.nlpl[:, col])
+        beyond_near = (values > _per_point(lines.nupl)) | (values < _per_point(lines.nlpl))
     close = beyond_near if rules.two_in_three_beyond_limits else beyond_near & ~outside
     shift_part = backfill(shift_ends(side, rules.shift), rules.shift)
     trend_up, trend_down = trend_flags(values, rules) if trend_parts is None else trend_parts

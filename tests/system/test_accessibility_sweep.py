@@ -1,6 +1,8 @@
 """An accessibility and robustness sweep: sign in as each demo persona, crawl every page reachable by
 following links (GET only), and check each page loads, passes axe (WCAG 2.x A/AA) and has one <h1> and
-a "… – OpenQI" title. Problems are collected across the whole crawl and reported together."""
+a "… – OpenQI" title; then, on a desktop (1280 px) and on a phone (375 px), that nothing scrolls the page
+sideways and no text (HTML or SVG, charts included) renders under 12 CSS px. Problems are collected
+across the whole crawl and reported together."""
 
 from __future__ import annotations
 
@@ -26,11 +28,59 @@ ORGANISATION = "/organisation/northshire/"
 # The same rules as Journey.check_accessibility.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 NOT_PAGES = (".png", ".svg", ".csv", ".xlsx", ".pdf", ".json")
-NOT_CRAWLED = ("/accounts/logout", "/django-admin/", "/assets/", "/static/")
+# /api/: the API's documentation page is Swagger UI (django-ninja's), not one of our NHS.UK pages.
+NOT_CRAWLED = ("/accounts/logout", "/django-admin/", "/assets/", "/static/", "/api/")
 TITLE_END = "– OpenQI"
 # NHS.UK frontend's CSS asks for Frutiger from assets.nhs.uk; the Content Security Policy blocks it on purpose
 # and pages fall back to Arial (docs/adr/0002). Any other console error is a problem.
 KNOWN_BLOCKED_FONTS = "Loading the font 'https://assets.nhs.uk/fonts/"
+# Every page is checked at both widths: a desktop and a phone (an iPhone SE/mini, 375 CSS px).
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 800}
+SMALLEST_TEXT_PX = 12
+
+# Text as rendered: an HTML element's own text at its computed size; an SVG <text> at its size times the
+# SVG's scale on screen (a chart drawn 760 units wide and shown 343 px wide shrinks its text). Hidden
+# text (display:none, visually hidden, zero-sized) is not rendered, so not measured.
+MEASURE_PAGE = """(smallest) => {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) return false;
+    const style = getComputedStyle(el);
+    return style.visibility !== "hidden" && style.display !== "none";
+  };
+  const where = (el) => {
+    const bits = [];
+    for (let e = el; e && e !== document.body && bits.length < 3; e = e.parentElement) {
+      bits.unshift(e.tagName.toLowerCase() + (e.classList.length ? "." + [...e.classList].join(".") : ""));
+    }
+    return bits.join(" > ");
+  };
+  const small = [];
+  const note = (el, size) => {
+    if (size < smallest - 0.05) {
+      small.push(`${where(el)} "${el.textContent.trim().slice(0, 30)}" ${size.toFixed(1)}px`);
+    }
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest("svg, script, style, noscript, template")) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (own && shown(el)) note(el, parseFloat(getComputedStyle(el).fontSize));
+  }
+  for (const el of document.querySelectorAll("svg text")) {
+    if (!el.textContent.trim() || !shown(el)) continue;
+    const m = el.getScreenCTM();
+    note(el, parseFloat(getComputedStyle(el).fontSize) * Math.hypot(m.a, m.b));
+  }
+  const wide = [];
+  if (document.documentElement.scrollWidth > innerWidth) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.right > innerWidth + 1 && r.width > 0) wide.push(`${where(el)} to ${Math.round(r.right)}px`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, small, wide: wide.slice(0, 5)};
+}"""
 
 
 @dataclass
@@ -66,18 +116,39 @@ def _crawlable(href: str) -> bool:
     )
 
 
+def _check_layout(journey: Journey, url: str, sweep: Sweep, size: dict[str, int]) -> None:
+    """At one window size: axe, no sideways scrolling of the page, no text under 12 px."""
+    page = journey.page
+    page.set_viewport_size(size)
+    label = f"{url} at {size['width']} px"
+    results = _axe.run(page, options=AXE_OPTIONS)
+    if results.violations_count:
+        sweep.problems.append(f"{label}: axe\n{results.generate_report()}")
+    measured = page.evaluate(MEASURE_PAGE, SMALLEST_TEXT_PX)
+    if measured["scrollWidth"] > size["width"]:
+        sweep.problems.append(
+            f"{label}: the page scrolls sideways ({measured['scrollWidth']} px wide)\n"
+            + "\n".join(measured["wide"])
+        )
+    if measured["small"]:
+        sweep.problems.append(
+            f"{label}: {len(measured['small'])} text(s) under {SMALLEST_TEXT_PX} px\n"
+            + "\n".join(measured["small"][:8])
+        )
+
+
 def _check_page(journey: Journey, url: str, sweep: Sweep) -> list[str]:
     """Visit one page; record what is wrong with it; return the hrefs of its links."""
     page = journey.page
     sweep.errors.clear()
+    page.set_viewport_size(DESKTOP)
     response = page.goto(journey.base_url + url, wait_until="load")
     sweep.visited.append(url)
     status = response.status if response is not None else None
     if status != 200:
         sweep.problems.append(f"{url}: HTTP {status}")
-    results = _axe.run(page, options=AXE_OPTIONS)
-    if results.violations_count:
-        sweep.problems.append(f"{url}: axe\n{results.generate_report()}")
+    for size in (DESKTOP, PHONE):
+        _check_layout(journey, url, sweep, size)
     headings = page.locator("h1").count()
     if headings != 1:
         sweep.problems.append(f"{url}: {headings} <h1> elements, not one")

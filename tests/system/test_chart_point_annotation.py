@@ -16,7 +16,7 @@ def test_clicking_a_point_picks_its_period_for_the_annotation(journey: Journey, 
     journey.goto(f"/measures/project/{projects.shared.pk}/m/{link.pk}/")
     assert "Select a point on the chart to annotate it." in journey.text
     # When they click the fourth point of the chart
-    journey.page.locator('figure [class~="point"][data-index="3"]').click()
+    journey.page.locator('figure svg:visible [class~="point"][data-index="3"]').click()
     # Then the annotation form has that week selected and the cursor is in the note
     fourth_week = MONDAY.replace(day=MONDAY.day + 21)
     assert journey.page.locator("#id_period").input_value() == fourth_week.isoformat()

@@ -108,12 +108,15 @@ def test_the_lead_freezes_the_baseline_and_annotates_a_pdsa_cycle(journey: Journ
     journey.press("Add annotation")
     # Then the chart, the summary and the icons show the improvement against the frozen baseline
     assert "Annotation added" in journey.text
-    chart = journey.page.locator("[data-testid=chart] svg")
+    # (the chart is drawn for three widths; the one that fits is shown)
+    chart = journey.page.locator("[data-testid=chart] svg:visible")
     assert chart.count() == 1
     assert "Baseline" in chart.inner_html()
-    summary = journey.page.inner_text("[data-testid=summary]")
-    assert summary.startswith("Special cause improvement")
-    assert "baseline centre line" in summary
+    headline = journey.page.inner_text("[data-testid=summary-headline]")
+    # (a rising trend from 28 April runs into the points above the upper limit)
+    assert headline.startswith("The measure has been higher than usual since 28 April 2025: a real change")
+    details = journey.page.inner_text("[data-testid=summary-details]")
+    assert "Special cause improvement: 14 weeks in a row above the baseline mean" in details
     icons = journey.page.inner_text("[data-testid=icons]")
     assert "Special cause improvement (higher)" in icons
     assert "Target met only some of the time" in icons

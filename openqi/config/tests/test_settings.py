@@ -75,7 +75,27 @@ def test_single_sign_on_is_configured_only_by_environment(tmp_path: Path) -> Non
 
 def test_every_environment_variable_is_documented_in_the_readme() -> None:
     settings_source = (ROOT / "openqi" / "config" / "settings.py").read_text()
-    used = set(re.findall(r'"((?:OPENQI|DATABASE)_[A-Z_]+)"', settings_source))
+    used = set(re.findall(r'"((?:OPENQI|DATABASE)_[A-Z0-9_]+)"', settings_source))
     readme = (ROOT / "README.md").read_text()
     missing = sorted(name for name in used if f"`{name}`" not in readme)
     assert used and not missing, f"undocumented settings: {missing}"
+
+
+def test_behind_the_proxy_sign_in_limits_count_the_client_not_the_proxy() -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OPENQI_")}
+    base.update({"DJANGO_SETTINGS_MODULE": "openqi.config.settings", "OPENQI_DEBUG": "1"})
+
+    def read(**env: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=dict(base, **env), capture_output=True, text=True
+        )
+        return run.stdout.strip() or run.stderr
+
+    assert read() == "0 None"  # no proxy: X-Forwarded-For is anyone's to write
+    assert read(OPENQI_BEHIND_PROXY="1") == "1 None"
+    assert read(OPENQI_BEHIND_PROXY="1", OPENQI_TRUSTED_PROXY_COUNT="2") == "2 None"
+    assert read(OPENQI_BEHIND_PROXY="1", OPENQI_CLIENT_IP_HEADER="X-Real-IP") == "1 X-Real-IP"

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from openqi.measures.periods import EARLIEST_PERIOD, LATEST_PERIOD
+
 MONTH_NAMES = (
     "January",
     "February",
@@ -63,8 +65,8 @@ _NUMERIC_RE = re.compile(r"\d+(?:\.\d+)?")
 _SEPARATORS_RE = re.compile(r"[\s,/.\-]+")
 
 # Dates outside this range are typing mistakes in QI data (0025 for 2025), not history or plans.
-MIN_YEAR = 1900
-MAX_YEAR = 2099
+MIN_YEAR = EARLIEST_PERIOD.year
+MAX_YEAR = LATEST_PERIOD.year
 # Excel serial numbers are only taken as dates in a plausible range, so a stray "12" is not 12 Jan 1900.
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1 Jan 1900; this epoch absorbs Excel's 1900 leap-year bug
 _SERIAL_MIN = (date(1950, 1, 1) - _EXCEL_EPOCH).days
@@ -107,6 +109,10 @@ def parse_period_cell(cell: object) -> DateResult:
         return _checked(cell)
     if isinstance(cell, time | timedelta):
         return DateProblem.UNRECOGNISED
+    if isinstance(cell, Decimal) and not cell.is_finite():
+        return DateProblem.UNRECOGNISED
+    if isinstance(cell, int | Decimal) and not _SERIAL_MIN <= cell <= _SERIAL_MAX:
+        return DateProblem.UNRECOGNISED  # checked before float(), which fails on a 400-digit number
     if isinstance(cell, int | float | Decimal):
         return _from_serial(float(cell))
     if isinstance(cell, str):
@@ -157,14 +163,15 @@ def parse_period_text(text: str) -> DateResult:
     s = _TIME_RE.sub("", s).strip()
     if _NUMERIC_RE.fullmatch(s):
         # 20250303 is a compact ISO date; any other plain number may be an Excel serial pasted as text.
-        if len(s) == 8 and s.isdigit():
+        if len(s) == 8 and s.isdecimal():
             return _make(int(s[:4]), int(s[4:6]), int(s[6:]))
         return _from_serial(float(s))
     s = _ORDINAL_RE.sub(r"\1", s)
     tokens = [token for token in _SEPARATORS_RE.split(s) if token]
     if tokens and tokens[0] in _WEEKDAYS:
         tokens = tokens[1:]
-    kinds = "".join("n" if t.isdigit() and len(t) <= 4 else "m" if t in _MONTHS else "x" for t in tokens)
+    # isdecimal(), not isdigit(): "²" is a digit that int() cannot read.
+    kinds = "".join("n" if t.isdecimal() and len(t) <= 4 else "m" if t in _MONTHS else "x" for t in tokens)
 
     if kinds == "nnn":
         first, second, third = tokens

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,12 +16,12 @@ from decimal import Decimal
 from openqi.measures.periods import normalise_period
 
 from . import messages
-from .columns import ColumnMap, HeaderError, map_columns
+from .columns import HeaderError, map_columns
 from .dates import DateProblem, MonthFirst, parse_period_cell
 from .escaping import unescape_formula
-from .numeric import NumberProblem, ParsedNumber, format_number, is_whole, parse_number_cell
+from .numeric import DATA_NUMBER, NumberProblem, ParsedNumber, format_number, is_whole, parse_number_cell
 from .reading import Cell, Table, UploadError, read_table
-from .records import FREQUENCIES, ImportPreview, PreviewRow
+from .records import COMMENT_MAX_LENGTH, FREQUENCIES, ImportPreview, PreviewRow
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +80,10 @@ def _preview(
         return ImportPreview(file_errors=[messages.NO_ROWS], file_notes=[*table.notes, *columns.notes])
 
     rows: list[PreviewRow] = []
-    first_row_of: dict[date, int] = {}
     for number, cells in table.rows:
-        row = _parse_row(
+        row = parse_record(
             number,
-            cells,
-            columns,
+            {role: cells[position] for role, position in columns.index.items() if position < len(cells)},
             has_denominator=has_denominator,
             frequency=frequency,
             numerator_may_exceed_denominator=numerator_may_exceed_denominator,
@@ -94,38 +93,71 @@ def _preview(
             # pushed off the end is blank. Excel pads every CSV row to the same width, so files it saves never
             # trip this; only a hand-made file with an extra trailing comma does, and the message covers that.
             row.errors.insert(0, messages.extra_cells(number, len(cells), len(table.header)))
-        if row.period is not None:
-            if row.period in first_row_of:
-                row.errors.append(
-                    messages.period_duplicate(number, row.period, frequency, first_row_of[row.period])
-                )
-            else:
-                first_row_of[row.period] = number
-            row.is_update = row.period in existing_periods
         rows.append(row)
+    _check_periods(rows, frequency=frequency, existing_periods=existing_periods)
     return ImportPreview(rows=rows, file_notes=[*table.notes, *columns.notes])
 
 
-def _parse_row(
-    number: int,
-    cells: list[Cell],
-    columns: ColumnMap,
+def parse_records(
+    records: Iterable[tuple[int, Mapping[str, Cell]]],
     *,
     has_denominator: bool,
     frequency: str,
-    numerator_may_exceed_denominator: bool,
-) -> PreviewRow:
-    def cell(role: str) -> Cell:
-        position = columns.index.get(role)
-        return cells[position] if position is not None and position < len(cells) else None
+    existing_periods: set[date],
+    numerator_may_exceed_denominator: bool = False,
+) -> ImportPreview:
+    """The checks of an upload for rows that are not in a file (the API's bulk upload): each record is
+    (its number in messages, {role: cell}) with roles "period", "value" or "numerator" and "denominator",
+    and "comment"; cells are what a spreadsheet or JSON holds (str, int, float, Decimal, date or None).
+    Every problem is in the preview, as for a file; the caller limits how many records it sends."""
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"unknown frequency {frequency!r}; expected one of {FREQUENCIES}")
+    rows = [
+        parse_record(
+            number,
+            cells,
+            has_denominator=has_denominator,
+            frequency=frequency,
+            numerator_may_exceed_denominator=numerator_may_exceed_denominator,
+        )
+        for number, cells in records
+    ]
+    _check_periods(rows, frequency=frequency, existing_periods=existing_periods)
+    return ImportPreview(rows=rows)
 
+
+def _check_periods(rows: list[PreviewRow], *, frequency: str, existing_periods: set[date]) -> None:
+    """Each period once in the upload; rows for stored periods are updates."""
+    first_row_of: dict[date, int] = {}
+    for row in rows:
+        if row.period is None:
+            continue
+        if row.period in first_row_of:
+            row.errors.append(
+                messages.period_duplicate(row.row_number, row.period, frequency, first_row_of[row.period])
+            )
+        else:
+            first_row_of[row.period] = row.row_number
+        row.is_update = row.period in existing_periods
+
+
+def parse_record(
+    number: int,
+    cells: Mapping[str, Cell],
+    *,
+    has_denominator: bool,
+    frequency: str,
+    numerator_may_exceed_denominator: bool = False,
+) -> PreviewRow:
+    """One row of data, {role: cell}, checked on its own (see parse_records for the roles). Numbers are
+    checked against what the database holds (numeric.DATA_NUMBER) and rounded as it stores them."""
     row = PreviewRow(row_number=number)
-    row.source = {role: display(cell(role)) for role in columns.index}
-    _parse_period(row, cell("period"), frequency)
+    row.source = {role: display(cell) for role, cell in cells.items()}
+    _parse_period(row, cells.get("period"), frequency)
 
     if has_denominator:
-        numerator = _parse_count(row, "numerator", cell("numerator"))
-        denominator = _parse_count(row, "denominator", cell("denominator"))
+        numerator = _parse_count(row, "numerator", cells.get("numerator"))
+        denominator = _parse_count(row, "denominator", cells.get("denominator"))
         row.numerator, row.denominator = numerator.value, denominator.value
         if numerator.ok and denominator.ok and numerator.value is not None and denominator.value is not None:
             if denominator.value == 0:
@@ -135,10 +167,12 @@ def _parse_row(
                     messages.numerator_above_denominator(number, numerator.value, denominator.value)
                 )
     else:
-        row.value = _parse_value(row, cell("value"))
+        row.value = _parse_value(row, cells.get("value"))
 
-    comment = cell("comment")
+    comment = cells.get("comment")
     row.comment = unescape_formula(display(comment).strip()) if comment is not None else ""
+    if len(row.comment) > COMMENT_MAX_LENGTH:
+        row.errors.append(messages.comment_too_long(number, len(row.comment)))
     return row
 
 
@@ -171,13 +205,15 @@ class _Count:
 
 
 def _parse_number(row: PreviewRow, role: str, cell: Cell) -> ParsedNumber | None:
-    number, result = row.row_number, parse_number_cell(cell)
+    number, result = row.row_number, parse_number_cell(cell, DATA_NUMBER)
     if result is NumberProblem.BLANK:
         row.errors.append(messages.number_blank(number, role))
     elif result is NumberProblem.DECIMAL_COMMA:
         row.errors.append(messages.number_decimal_comma(number, role, display(cell).strip()))
+    elif result is NumberProblem.EXPONENT:
+        row.errors.append(messages.number_exponent(number, role, display(cell).strip()))
     elif result is NumberProblem.TOO_LARGE:
-        row.errors.append(messages.number_too_large(number, role))
+        row.errors.append(messages.number_too_large(number, role, DATA_NUMBER))
     elif isinstance(result, NumberProblem):
         row.errors.append(messages.number_not_a_number(number, role, display(cell).strip()))
     else:
@@ -197,7 +233,7 @@ def _parse_count(row: PreviewRow, role: str, cell: Cell) -> _Count:
     elif not is_whole(parsed.value):
         row.errors.append(messages.count_not_whole(row.row_number, role, parsed.value))
     # Counts are stored as integer-valued Decimals: "12.0" from Excel is 12.
-    value = parsed.value.to_integral_value() if is_whole(parsed.value) else parsed.value
+    value = parsed.value.to_integral_value() if is_whole(parsed.value) else DATA_NUMBER.rounded(parsed.value)
     return _Count(value, ok=len(row.errors) == errors_before)
 
 
@@ -210,7 +246,7 @@ def _parse_value(row: PreviewRow, cell: Cell) -> Decimal | None:
         row.notes.append(messages.percent_stripped(row.row_number, parsed.value))
     if parsed.value < 0:
         row.errors.append(messages.number_negative(row.row_number, "value"))
-    return parsed.value
+    return DATA_NUMBER.rounded(parsed.value)
 
 
 def display(cell: Cell) -> str:
@@ -224,5 +260,7 @@ def display(cell: Cell) -> str:
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float):
-        return format_number(Decimal(repr(cell))) if math.isfinite(cell) else str(cell)
+        if not math.isfinite(cell) or not 1e-20 < abs(cell) < 1e20:
+            return repr(cell)  # 1e-300 written out would be 300 characters of zeros
+        return format_number(Decimal(repr(cell)))
     return str(cell)

@@ -10,8 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 from .dates import MONTH_NAMES, describe_period, format_day
-from .numeric import format_number
-from .records import MAX_FILE_BYTES, MAX_ROWS
+from .numeric import DATA_NUMBER, NumberColumn, shown_number
+from .records import COMMENT_MAX_LENGTH, MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS
+
+# What a person typed is quoted back in messages, shortened: a message must stay short whatever the cell held.
+QUOTE_LONGEST = 40
 
 # --- file level ------------------------------------------------------------------------------------------
 
@@ -47,9 +50,17 @@ UNEXPECTED = "The selected file could not be read. Check it opens in Excel, save
 READ_AS_XLSX = "The file is named .csv but is an Excel workbook, so it was read as a workbook."
 
 
+def quoted(text: str) -> str:
+    """Text from the file in quotes, shortened to QUOTE_LONGEST characters, on one line."""
+    text = " ".join(text.split())
+    return f"'{text}'" if len(text) <= QUOTE_LONGEST else f"'{text[:QUOTE_LONGEST]}\u2026'"
+
+
 def _quote_list(names: list[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    quoted_names = [quoted(name) for name in names]
+    if len(quoted_names) == 1:
+        return quoted_names[0]
+    return ", ".join(quoted_names[:-1]) + " and " + quoted_names[-1]
 
 
 def columns_hint(has_denominator: bool) -> str:
@@ -77,10 +88,10 @@ def duplicate_column(role: str, names: list[str]) -> str:
 
 def column_not_used(name: str, has_denominator: bool, role: str | None) -> str:
     if role == "value" and has_denominator:
-        return f"The column '{name}' was not used: this measure records a numerator and a denominator."
+        return f"The column {quoted(name)} was not used: this measure records a numerator and a denominator."
     if role in ("numerator", "denominator") and not has_denominator:
-        return f"The column '{name}' was not used: this measure records a single value."
-    return f"The column '{name}' was not used."
+        return f"The column {quoted(name)} was not used: this measure records a single value."
+    return f"The column {quoted(name)} was not used."
 
 
 # --- row level -------------------------------------------------------------------------------------------
@@ -98,27 +109,28 @@ def period_blank(row: int) -> str:
 
 
 def period_unrecognised(row: int, text: str, frequency: str) -> str:
-    return f"Row {row}: '{text}' is not a date. Enter dates day first, like {_example(frequency)}."
+    return f"Row {row}: {quoted(text)} is not a date. Enter dates day first, like {_example(frequency)}."
 
 
 def period_not_real(row: int, text: str, frequency: str) -> str:
-    return f"Row {row}: '{text}' is not a real date. Enter dates day first, like {_example(frequency)}."
+    return f"Row {row}: {quoted(text)} is not a real date. Enter dates day first, like {_example(frequency)}."
 
 
 def period_month_first(row: int, text: str, suggestion: str) -> str:
     return (
-        f"Row {row}: '{text}' is not a real date. Enter dates day first (day/month/year), like {suggestion}."
+        f"Row {row}: {quoted(text)} is not a real date. "
+        f"Enter dates day first (day/month/year), like {suggestion}."
     )
 
 
 def period_no_year(row: int, text: str) -> str:
-    return f"Row {row}: '{text}' has no year. Enter the full date, like 3 Mar 2025."
+    return f"Row {row}: {quoted(text)} has no year. Enter the full date, like 3 Mar 2025."
 
 
 def period_is_month(row: int, text: str, frequency: str) -> str:
     kind = {"weekly": "weekly", "daily": "daily", "per_event": "recorded per event"}.get(frequency, frequency)
     advice = f"This measure is {kind}, so enter a date, like 03/03/2025."
-    return f"Row {row}: '{text}' is a month, not a date. {advice}"
+    return f"Row {row}: {quoted(text)} is a month, not a date. {advice}"
 
 
 def period_duplicate(row: int, period: date, frequency: str, first_row: int) -> str:
@@ -141,15 +153,27 @@ def number_blank(row: int, role: str) -> str:
 
 
 def number_not_a_number(row: int, role: str, text: str) -> str:
-    return f"Row {row}: The {role} '{text}' is not a number. Enter a number, like 12 or 12.5."
+    return f"Row {row}: The {role} {quoted(text)} is not a number. Enter a number, like 12 or 12.5."
 
 
 def number_decimal_comma(row: int, role: str, text: str) -> str:
-    return f"Row {row}: The {role} '{text}' is not a number. Use a full stop for decimals, like 1.5."
+    return f"Row {row}: The {role} {quoted(text)} is not a number. Use a full stop for decimals, like 1.5."
 
 
-def number_too_large(row: int, role: str) -> str:
-    return f"Row {row}: The {role} is too large."
+def number_too_large(row: int, role: str, column: NumberColumn = DATA_NUMBER) -> str:
+    return f"Row {row}: The {role} must be less than {column.limit_text}."
+
+
+def number_exponent(row: int, role: str, text: str) -> str:
+    return (
+        f"Row {row}: The {role} {quoted(text)} is in scientific notation. Enter it as an ordinary number, "
+        "like 1200 or 0.05 (in Excel, format the column as Number)."
+    )
+
+
+def comment_too_long(row: int, length: int) -> str:
+    more = f"more than {MAX_CELL_CHARS:,}" if length > MAX_CELL_CHARS else f"{length:,}"
+    return f"Row {row}: The comment must be {COMMENT_MAX_LENGTH:,} characters or fewer (it has {more})."
 
 
 def number_negative(row: int, role: str) -> str:
@@ -157,7 +181,7 @@ def number_negative(row: int, role: str) -> str:
 
 
 def count_not_whole(row: int, role: str, value: Decimal) -> str:
-    return f"Row {row}: The {role} must be a whole number (it is a count), not {format_number(value)}."
+    return f"Row {row}: The {role} must be a whole number (it is a count), not {shown_number(value)}."
 
 
 def count_is_percent(row: int, role: str) -> str:
@@ -165,7 +189,7 @@ def count_is_percent(row: int, role: str) -> str:
 
 
 def percent_stripped(row: int, value: Decimal) -> str:
-    return f"Row {row}: {format_number(value)}% is recorded as {format_number(value)}."
+    return f"Row {row}: {shown_number(value)}% is recorded as {shown_number(value)}."
 
 
 def denominator_zero(row: int) -> str:
@@ -174,8 +198,8 @@ def denominator_zero(row: int) -> str:
 
 def numerator_above_denominator(row: int, numerator: Decimal, denominator: Decimal) -> str:
     return (
-        f"Row {row}: The numerator ({format_number(numerator)}) must not be more than "
-        f"the denominator ({format_number(denominator)})."
+        f"Row {row}: The numerator ({shown_number(numerator)}) must not be more than "
+        f"the denominator ({shown_number(denominator)})."
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import messages
 from .columns import role_of
-from .records import MAX_FILE_BYTES, MAX_ROWS
+from .records import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS
 
 Cell = object  # str from CSV; str, int, float, datetime, bool or None from openpyxl
 
@@ -198,14 +198,22 @@ def _table(numbered_rows: Iterable[tuple[int, Sequence[Cell]]], *, kind: str) ->
         if all(is_blank(cell) for cell in cells):
             continue
         if header is None:
-            header, header_row_number = list(cells), number
+            header, header_row_number = _capped(cells), number
             continue
         if len(rows) >= MAX_ROWS:
             raise UploadError(messages.TOO_MANY_ROWS)
-        rows.append((number, list(cells)))
+        rows.append((number, _capped(cells)))
     if header is None:
         raise UploadError(messages.NO_HEADER if kind == "csv" else messages.NO_SHEET)
     return Table(header=header, header_row_number=header_row_number, rows=rows, kind=kind)
+
+
+def _capped(cells: Sequence[Cell]) -> list[Cell]:
+    """The cells with text cut off one character past MAX_CELL_CHARS: enough to tell that it was too long."""
+    return [
+        cell[: MAX_CELL_CHARS + 1] if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS else cell
+        for cell in cells
+    ]
 
 
 def _limited(numbered_rows: Iterable[tuple[int, Sequence[Cell]]]) -> Iterator[tuple[int, Sequence[Cell]]]:

@@ -15,6 +15,12 @@ FREQUENCIES: tuple[str, ...] = ("daily", "weekly", "monthly", "per_event")
 # Limits keep one upload cheap to parse on a small shared server and keep the preview page readable.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+# A data point's comment, as DataPoint.comment holds it and the grid takes it.
+COMMENT_MAX_LENGTH = 500
+# Text in a cell beyond this is cut off as the file is read (a workbook can hold megabytes in one cell and
+# still be small): no cell of measure data is this long, so the row is refused anyway and the preview stays
+# small.
+MAX_CELL_CHARS = 2 * COMMENT_MAX_LENGTH
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F
 
 from openqi.core import audit
-from openqi.measures import charting
+from openqi.core.tasks import enqueue_on_commit
+from openqi.measures import tasks
 from openqi.measures.models import Measure
 from openqi.projects.models import Project
 
@@ -19,10 +19,9 @@ def bump_data_version(measure: Measure) -> None:
     # F() so that two people saving data at once both move the version on.
     Measure.objects.filter(pk=measure.pk).update(data_version=F("data_version") + 1)
     measure.refresh_from_db(fields=["data_version"])
-    # The charts under the new version are drawn as soon as the change is saved, so the next reader of
-    # the project page finds them cached rather than paying for them. (In the request for now; on the
-    # task queue once it exists.)
-    transaction.on_commit(lambda: charting.warm_charts(Measure.objects.get(pk=measure.pk)))
+    # The charts under the new version are drawn by the worker as soon as the change is saved, so the next
+    # reader of the project page finds them cached rather than paying for them.
+    enqueue_on_commit(tasks.draw_charts, organisation_id=measure.organisation_id, measure_id=measure.pk)
 
 
 def _linked_projects(measure: Measure) -> list[Project]:

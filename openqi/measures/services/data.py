@@ -50,7 +50,8 @@ class DataConflict(EditConflict):
         self.conflicts = conflicts
 
 
-def _same(point: DataPoint, row: DataRow) -> bool:
+def holds(point: DataPoint, row: DataRow) -> bool:
+    """Whether the stored point already says exactly what the row says."""
     return (
         point.value == row.value
         and point.numerator == row.numerator
@@ -101,7 +102,7 @@ def save_rows(
         for period, original in sorted(seen.items()):
             point = existing.get(period)
             if (point is None) != (original is None) or (
-                point is not None and original is not None and not _same(point, original)
+                point is not None and original is not None and not holds(point, original)
             ):
                 conflicts.append((period, point))
         if conflicts:
@@ -127,7 +128,7 @@ def save_rows(
                 new_points.append(point)
                 history[period] = {"before": None, "after": _as_stored(point)}
                 created += 1
-            elif _same(point, row):
+            elif holds(point, row):
                 unchanged += 1
             else:
                 before = _as_stored(point)

@@ -19,9 +19,24 @@ class ImportRefused(Exception):
     """The file no longer imports cleanly (the stored data changed since the preview, or it had errors)."""
 
 
+def delete_expired_drafts() -> int:
+    """Remove every draft past its lifetime (on each upload, and by `manage.py delete_import_drafts`)."""
+    deleted, _ = ImportDraft.objects.filter(
+        created_at__lt=timezone.now() - ImportDraft.DRAFT_LIFETIME
+    ).delete()
+    return deleted
+
+
 def stage_upload(measure: Measure, *, filename: str, content: bytes, by: Any) -> ImportDraft:
-    """Keep an upload on the server until the person confirms its preview; old drafts go first."""
-    ImportDraft.objects.filter(created_at__lt=timezone.now() - ImportDraft.DRAFT_LIFETIME).delete()
+    """Keep an upload on the server until the person confirms its preview. Expired drafts go first, and
+    the person's oldest beyond `ImportDraft.MAX_PER_PERSON`: a preview left unconfirmed is usually a file
+    being fixed and uploaded again, and nobody can fill the database with drafts."""
+    delete_expired_drafts()
+    keep = ImportDraft.MAX_PER_PERSON - 1
+    older = (
+        ImportDraft.objects.filter(created_by=by).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    )
+    ImportDraft.objects.filter(pk__in=list(older[keep:])).delete()
     return ImportDraft.objects.create(
         token=secrets.token_urlsafe(24),
         measure=measure,
@@ -32,8 +47,7 @@ def stage_upload(measure: Measure, *, filename: str, content: bytes, by: Any) ->
 
 
 def preview_draft(draft: ImportDraft) -> ImportPreview:
-    """The upload parsed row by row, with the personal-data guard's findings in comments as row
-    problems: a file is fixed and uploaded again, never confirmed row by row (ADR 0102)."""
+    """The upload parsed row by row, with the personal-data guard's findings in comments as row problems."""
     measure = draft.measure
     preview = parse_upload(
         draft.filename,
@@ -43,6 +57,12 @@ def preview_draft(draft: ImportDraft) -> ImportPreview:
         existing_periods=set(measure.points.values_list("period", flat=True)),
         numerator_may_exceed_denominator=measure.kind == DataKind.RATE,
     )
+    return flag_personal_data(preview)
+
+
+def flag_personal_data(preview: ImportPreview) -> ImportPreview:
+    """The personal-data guard's findings in comments, as row problems (for a file and for the API's rows
+    alike): the data is fixed and sent again, never confirmed row by row (ADR 0102)."""
     for row in preview.rows:
         if row.comment:
             for finding in find_personal_data(row.comment):

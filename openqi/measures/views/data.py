@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from openqi.measures import access, presenters
+from openqi.core.params import count_param, date_param
+from openqi.measures import access, charting, presenters
 from openqi.measures.dataio import DataRow, write_csv, write_xlsx
 from openqi.measures.forms import ConfirmImportForm, UploadForm
 from openqi.measures.grid import DataGrid
 from openqi.measures.models import ImportDraft
+from openqi.measures.periods import EARLIEST_PERIOD, LATEST_PERIOD
 from openqi.measures.services.data import DataConflict, SaveResult, save_rows
 from openqi.measures.services.imports import ImportRefused, confirm_import, preview_draft, stage_upload
 from openqi.measures.views.pages import refuse_shared_write
@@ -23,13 +25,20 @@ from openqi.organisations.scoping import scope_for
 from openqi.projects.access import Level, project_for
 from openqi.projects.guard import guard_kwargs, record_confirmation
 
+START_NOT_A_PERIOD = (
+    f"Enter a real date between {EARLIEST_PERIOD.year} and {LATEST_PERIOD.year} to start the empty rows "
+    "from, like 03/03/2025"
+)
 
-def _start_asked_for(request: HttpRequest) -> dt.date | None:
-    """The period the person asked the grid's new rows to start from, if any."""
-    try:
-        return dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        return None
+
+def _start_asked_for(request: HttpRequest) -> tuple[dt.date | None, str]:
+    """The period the person asked the grid's new rows to start from (None: the usual rows), and the
+    error message when what they sent is not a date data can be entered for."""
+    text = request.GET.get("from", "").strip()
+    if not text:
+        return None, ""
+    start = date_param(text, earliest=EARLIEST_PERIOD, latest=LATEST_PERIOD)
+    return (start, "") if start else (None, START_NOT_A_PERIOD)
 
 
 def _report_saved(request: HttpRequest, result: SaveResult, *, others: bool) -> None:
@@ -54,8 +63,10 @@ def data_entry(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
         return refused
     measure = link.measure
     data_version = measure.data_version
+    start_error = ""
     if request.method != "POST":
-        grid = DataGrid.stored(measure, _start_asked_for(request), guard=guard_kwargs(project))
+        start, start_error = _start_asked_for(request)
+        grid = DataGrid.stored(measure, start, guard=guard_kwargs(project))
     else:
         grid = DataGrid.posted(measure, request.POST, guard=guard_kwargs(project))
         if grid.is_valid():
@@ -76,8 +87,8 @@ def data_entry(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
             else:
                 for form in grid.changed:
                     record_confirmation(form, by=request.user, project=project, instance=measure)
-                seen = request.POST.get("data_version", "")
-                _report_saved(request, result, others=seen.isdigit() and int(seen) != data_version)
+                seen = count_param(request.POST.get("data_version", ""))
+                _report_saved(request, result, others=seen is not None and seen != data_version)
                 return redirect("measures:detail", pk=project.pk, pm=link.pk)
     return render(
         request,
@@ -88,8 +99,10 @@ def data_entry(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
             link,
             grid=presenters.grid_rows(grid),
             grid_errors=presenters.grid_errors(grid),
+            start_error=start_error,
             data_version=data_version,
         ),
+        status=400 if start_error else 200,
     )
 
 
@@ -165,13 +178,20 @@ def export_data(request: HttpRequest, pk: int, pm: int, fmt: str) -> HttpRespons
         for p in measure.points.all()
     ]
     name = slugify(measure.name)[:60] or "measure"
+    # Beside the data: what the chart says about each period (centre line, limits, signal).
+    analysis, unit, decimals = charting.export_columns(measure, project.pk)
     if fmt == "csv":
-        body = write_csv(rows, has_denominator=measure.has_denominator)
+        body = write_csv(
+            rows, has_denominator=measure.has_denominator, analysis=analysis, unit=unit, decimals=decimals
+        )
         content_type = "text/csv; charset=utf-8"
     elif fmt == "xlsx":
         body = write_xlsx(
             rows,
             has_denominator=measure.has_denominator,
+            analysis=analysis,
+            unit=unit,
+            decimals=decimals,
             title=measure.name,
             metadata={
                 "Measure": measure.name,

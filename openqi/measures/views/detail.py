@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from openqi.charts import PAPER_SIZES
 from openqi.measures import access, charting, presenters
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.forms import AnnotationForm, ExcludeForm, LimitChangeForm
@@ -46,6 +47,8 @@ def detail(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
     link = access.project_measure_or_404(request.user, project, pm)
     page = presenters.measure_page(project, link)
+    if page.recalculation is not None and level >= Level.EDIT:
+        page.can_recalculate = access.may_change_shared(request.user, project, link.measure)
     # Annotating starts on the chart page, once there is a point to annotate.
     annotate_form = (
         _annotation_form(None, project, link.measure) if level >= Level.EDIT and page.n_points else None
@@ -62,13 +65,15 @@ def detail(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
 def chart_download(request: HttpRequest, pk: int, pm: int, fmt: str) -> HttpResponse:
     project, _level = project_for(request, pk, Level.VIEW)
     link = access.project_measure_or_404(request.user, project, pm)
-    if fmt not in ("png", "svg"):
+    size = request.GET.get("size", "standard")
+    if fmt not in ("png", "svg") or size not in PAPER_SIZES:
         raise Http404("Not found")
     response = HttpResponse(
-        charting.chart_file(link, fmt), content_type="image/png" if fmt == "png" else "image/svg+xml"
+        charting.chart_file(link, fmt, size), content_type="image/png" if fmt == "png" else "image/svg+xml"
     )
     name = slugify(link.measure.name)[:60] or "chart"
-    response["Content-Disposition"] = f'attachment; filename="{name}-chart.{fmt}"'
+    suffix = "" if size == "standard" else f"-{size}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-chart{suffix}.{fmt}"'
     return response
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from openqi.core.params import id_param
 from openqi.measures import access, presenters
 from openqi.measures.forms import NewProjectMeasureForm, UseLibraryMeasureForm
 from openqi.measures.models import Measure, ProjectMeasure
@@ -62,7 +63,8 @@ def add_measure(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = request.POST.get("library-measure", "")
         # Checked here as well as by the form's choices: a measure this person may not be offered
         # does not exist for them, whatever was posted.
-        if chosen and not (chosen.isdigit() and library_measures.filter(pk=int(chosen)).exists()):
+        chosen_id = id_param(chosen)
+        if chosen and not (chosen_id and library_measures.filter(pk=chosen_id).exists()):
             raise Http404("Not found")
         use_form = UseLibraryMeasureForm(request.POST, measures=library_measures)
         if use_form.is_valid():

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core import mail
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,17 +47,20 @@ def sign_in_form(response: HttpResponse) -> tuple[str, dict[str, str]]:
 
 
 def invite(world, email: str = "carer.partner@gmail.com", roles: list[str] | None = None):  # type: ignore[no-untyped-def]
-    return services.invite(
-        organisation=world.trust, email=email, name="Jo Carer", roles=roles or [], invited_by=world.admin
-    )
+    # The e-mail is queued once the invitation commits; tests run queued tasks at once.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.invite(
+            organisation=world.trust, email=email, name="Jo Carer", roles=roles or [], invited_by=world.admin
+        )
 
 
-def test_an_admin_invites_anyone_by_email(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_invites_anyone_by_email(client: Client, world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.admin)
-    response = client.post(
-        "/organisation/northshire/people/invite/",
-        {"email": "Carer.Partner@Gmail.com", "name": "Jo Carer", "roles": [Role.QI_COACH]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/organisation/northshire/people/invite/",
+            {"email": "Carer.Partner@Gmail.com", "name": "Jo Carer", "roles": [Role.QI_COACH]},
+        )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.email == "carer.partner@gmail.com" and invitation.roles == [Role.QI_COACH]

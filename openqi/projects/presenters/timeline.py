@@ -284,9 +284,13 @@ def _model(label: str) -> Any:
 def _field_label(model: Any, name: str) -> str:
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name).capitalize()
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             pass
+        else:
+            # A reverse relation (a story entry's "attachments") has no verbose name of its own.
+            if hasattr(field, "verbose_name"):
+                return str(field.verbose_name).capitalize()
     return name.replace("_", " ").capitalize()
 
 

@@ -586,3 +586,19 @@ def test_the_service_refuses_a_stale_version(world) -> None:  # type: ignore[no-
     stale = StoryEntry.objects.get(pk=entry.pk)
     with pytest.raises(EditConflict):
         services.edit_entry(stale, change, expected_version=1, by=world.lead)
+
+
+def test_the_audit_trail_shows_a_story_entry_with_attachments(world, projects) -> None:  # type: ignore[no-untyped-def]
+    # Reliability issue item 3: the trail answered 500 for any project with a story attachment, because
+    # the audit row's "attachments" (the other side of a relation) has no verbose name.
+    client = signed_in(world.lead)
+    assert (
+        client.post(
+            add_url(projects.shared), entry_data(attachments=[upload("minutes.pdf", PDF)])
+        ).status_code
+        == 302
+    )
+    response = client.get(reverse("projects:audit", kwargs={"pk": projects.shared.pk}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Attachments" in body and "minutes.pdf" in body

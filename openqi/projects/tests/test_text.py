@@ -8,6 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from openqi.privacy.display import MARKDOWN, displayed_text
 from openqi.projects import text
 from openqi.projects.text import ALLOWED_TAGS, format_text
 
@@ -113,3 +114,11 @@ def test_images_and_headings_are_plain_text() -> None:
     html = str(format_text("# Big heading\n\n![tracker](https://evil.example/pixel.png)"))
     assert "<h1" not in html and "<img" not in html
     assert "Big heading" in html
+
+
+def test_the_personal_data_guard_reads_story_text_with_this_renderer() -> None:
+    # One renderer: the guard judges a story entry exactly as this page displays it (ADR 0009).
+    assert text._markdown is MARKDOWN
+    html = str(format_text("943 *476* [59](https://example.org)19 &#55;"))
+    assert displayed_text("943 *476* [59](https://example.org)19 &#55;") == "943 476 5919 7\n"
+    assert "<em>476</em>" in html and ">59</a>19 7" in html

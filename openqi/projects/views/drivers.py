@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openqi.core.concurrency import attempt_edit
+from openqi.core.params import id_param
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.drivers import ChangeIdeaEditForm, ChangeIdeaForm, DriverForm, DriverRenameForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
@@ -145,8 +146,8 @@ def driver_remove(request: HttpRequest, pk: int, driver_pk: int) -> HttpResponse
 def change_idea_add(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.EDIT)
     initial = {}
-    if request.GET.get("driver", "").isdigit():
-        initial["drivers"] = [int(request.GET["driver"])]
+    if driver_id := id_param(request.GET.get("driver")):
+        initial["drivers"] = [driver_id]
     form = ChangeIdeaForm(request.POST or None, initial=initial, project=project, **guard_kwargs(project))
     if request.method == "POST" and form.is_valid():
         idea = services.add_change_idea(

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from openqi.core.concurrency import attempt_edit
+from openqi.core.params import id_param
 from openqi.projects.access import Level, project_for
 from openqi.projects.forms.pdsa import STAGE_FORMS, CycleStartForm, TaskEditForm, TaskForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
@@ -66,13 +67,13 @@ def pdsa_ramp(request: HttpRequest, pk: int, idea_pk: int) -> HttpResponse:
 def _start_initial(project: Project, request: HttpRequest) -> dict[str, Any]:
     """Prefill from the link that led here: a change idea's ramp, or "Start the next cycle"."""
     initial: dict[str, Any] = {}
-    follows_pk, idea_pk = request.GET.get("follows", ""), request.GET.get("change_idea", "")
-    if follows_pk.isdigit():
-        follows = _cycle(project, int(follows_pk))
+    follows_pk, idea_pk = id_param(request.GET.get("follows")), id_param(request.GET.get("change_idea"))
+    if follows_pk:
+        follows = _cycle(project, follows_pk)
         initial = {"follows": follows.pk, "change_idea": follows.change_idea_id}
         initial["title"] = services.next_cycle_title(follows)
-    elif idea_pk.isdigit():
-        initial["change_idea"] = int(idea_pk)
+    elif idea_pk:
+        initial["change_idea"] = idea_pk
     return initial
 
 

@@ -14,11 +14,10 @@ from django.shortcuts import redirect, render
 from openqi.core.concurrency import attempt_edit
 from openqi.core.plugins import render_panels
 from openqi.organisations.scoping import scope_for
-from openqi.projects import plugins, search
-from openqi.projects.access import Level, on_the_team, project_for, public_project_or_404, visible_projects
-from openqi.projects.forms.project import LifecycleForm, ProgressScoreForm, ProjectFilterForm, ProjectForm
+from openqi.projects import filters, plugins
+from openqi.projects.access import Level, project_for, public_project_or_404
+from openqi.projects.forms.project import LifecycleForm, ProgressScoreForm, ProjectForm
 from openqi.projects.guard import guard_kwargs, record_confirmation
-from openqi.projects.models import TeamMember, TeamRole
 from openqi.projects.presenters import projects as presenters
 from openqi.projects.presenters.nav import project_context
 from openqi.projects.services import projects as services
@@ -28,46 +27,10 @@ def _with_team(queryset: Any) -> Any:
     return queryset.select_related("organisation", "service").prefetch_related("team__user")
 
 
-def _apply_filters(queryset: Any, form: ProjectFilterForm) -> Any:
-    data = form.cleaned_data
-    if data.get("directorate"):
-        queryset = queryset.filter(directorate=data["directorate"])
-    if data.get("service"):
-        queryset = queryset.filter(service=data["service"])
-    if data.get("lifecycle"):
-        queryset = queryset.filter(lifecycle=data["lifecycle"])
-    if data.get("score"):
-        queryset = queryset.filter(progress_score__gte=data["score"])
-    if data.get("priority"):
-        queryset = queryset.filter(priorities=data["priority"])
-    if data.get("coproduction"):
-        queryset = queryset.filter(coproduction=data["coproduction"])
-    if data.get("coach"):
-        queryset = queryset.filter(on_the_team(data["coach"], role=TeamRole.COACH))
-    if data.get("q"):
-        queryset = search.search(queryset, data["q"])
-    return queryset
-
-
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    visible = visible_projects(request.user)
-    scope = scope_for(request.user)
-    # The coaches of visible projects, each once: a handful of people, however many projects they coach.
-    coach_rows = (
-        scope.filter(TeamMember)
-        .filter(project__in=visible.values("pk"), role=TeamRole.COACH, left_on__isnull=True)
-        .order_by()
-        .values_list("user_id", "user__name", "user__email")
-        .distinct()
-    )
-    coaches = sorted(((str(pk), name or email) for pk, name, email in coach_rows), key=lambda c: c[1])
-    form = ProjectFilterForm(
-        request.GET or None, organisation_ids=sorted(scope.organisation_ids), coaches=coaches
-    )
-    projects = visible
-    if form.is_bound and form.is_valid():
-        projects = _apply_filters(visible, form)
+    form = filters.filter_form(request.user, request.GET)
+    projects = filters.filtered_projects(request.user, form)
     page = Paginator(_with_team(projects).order_by("title"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -77,7 +40,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "rows": [presenters.ProjectRow.of(p) for p in page],
             "page": page,
             "total": page.paginator.count,
-            "can_create": any(not m.is_guest for m in scope.memberships),
+            "can_create": any(not m.is_guest for m in scope_for(request.user).memberships),
             "query_string": _without_page(request),
         },
     )

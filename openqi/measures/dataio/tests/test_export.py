@@ -22,6 +22,7 @@ from openqi.measures.dataio import (
     write_csv,
     write_xlsx,
 )
+from openqi.measures.dataio.exporting import ChartColumns, analysis_header
 from openqi.measures.periods import normalise_period
 
 ROWS = [
@@ -73,7 +74,43 @@ def test_csv_numbers_are_plain_decimals() -> None:
         DataRow(date(2025, 3, 4), value=Decimal("12.50")),
     ]
     lines = write_csv(rows, has_denominator=False).decode("utf-8-sig").split("\r\n")
-    assert lines[1:3] == ["2025-03-03,1000,", "2025-03-04,12.50,"]
+    assert lines[1:3] == ["2025-03-03,1000,", "2025-03-04,12.5,"]
+
+
+def test_stored_numbers_lose_their_column_padding() -> None:
+    # The database keeps six decimal places: a count of 11 comes back as 11.000000.
+    rows = [
+        DataRow(date(2025, 3, 3), numerator=Decimal("11.000000"), denominator=Decimal("40.000000")),
+        DataRow(date(2025, 3, 10), numerator=Decimal("2.500000"), denominator=Decimal("1000.000000")),
+    ]
+    lines = write_csv(rows, has_denominator=True).decode("utf-8-sig").split("\r\n")
+    assert lines[1:3] == ["2025-03-03,11,40,", "2025-03-10,2.5,1000,"]
+
+
+def test_chart_columns_beside_the_data_and_still_importable() -> None:
+    analysis = {
+        ROWS[0].period: ChartColumns(40.0, 37.254, 12.5, 62.0, ""),
+        ROWS[1].period: ChartColumns(0.0, 37.254, 14.1, 60.4, "Special cause concern: below the lower limit"),
+    }
+    content = write_csv(ROWS[:2], has_denominator=True, analysis=analysis, unit="%", decimals=2)
+    lines = content.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == (
+        "period,numerator,denominator,comment,chart value (%),chart centre line (%),chart lower limit (%),"
+        "chart upper limit (%),chart signal"
+    )
+    assert lines[1] == "2025-03-03,4,10,New form started,40.00,37.25,12.50,62.00,"
+    assert lines[2].endswith(",0.00,37.25,14.10,60.40,Special cause concern: below the lower limit")
+    preview = parse_upload("x.csv", content, has_denominator=True, frequency="weekly", existing_periods=set())
+    assert preview.is_valid and [r.numerator for r in preview.to_data_rows()] == [4, 0]
+    workbook = load_workbook(
+        io.BytesIO(
+            write_xlsx(ROWS[:2], has_denominator=True, title="t", metadata={}, analysis=analysis, unit="%")
+        )
+    )
+    sheet = workbook["Data"]
+    assert [c.value for c in sheet[1]][4:] == analysis_header("%")
+    assert sheet.cell(row=2, column=2).value == 4 and isinstance(sheet.cell(row=2, column=2).value, int)
+    assert sheet.cell(row=3, column=6).value == 37.25 and sheet.cell(row=3, column=6).number_format == "0.00"
 
 
 def test_csv_round_trip() -> None:

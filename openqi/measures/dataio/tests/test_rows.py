@@ -87,7 +87,15 @@ def test_value_measure() -> None:
         ("03/03/2025,11,10,", "Row 2: The numerator (11) must not be more than the denominator (10)."),
         ("03/03/2025,3,0,", "Row 2: The denominator must be more than 0 when there is a numerator."),
         ("03/03/2025,0,0,", "Row 2: The denominator must be more than 0 when there is a numerator."),
-        ("03/03/2025,3,1e20,", "Row 2: The denominator is too large."),
+        (
+            "03/03/2025,3,1e20,",
+            "Row 2: The denominator '1e20' is in scientific notation. Enter it as an ordinary number, "
+            "like 1200 or 0.05 (in Excel, format the column as Number).",
+        ),
+        (
+            "03/03/2025,3,1000000000000,",
+            "Row 2: The denominator must be less than 1,000,000,000,000.",
+        ),
         (
             "03/03/2025,NaN,10,",
             "Row 2: The numerator 'NaN' is not a number. Enter a number, like 12 or 12.5.",

@@ -166,10 +166,22 @@ class Command(BaseCommand):
         rows = []
         for i, week in enumerate(weeks):
             booked = rng.randint(150, 210)
-            rate = 0.05 if i < BASELINE_WEEKS else min(0.93, 0.35 + 0.06 * (i - BASELINE_WEEKS))
+            # The PDSA story: one practitioner's caseload from 2 February (cycle 1), then the whole step 2
+            # team from 23 February (cycle 2, adopted): a step change the chart should suggest rebasing at.
+            rate = 0.05 if i < BASELINE_WEEKS else 0.15 if i < BASELINE_WEEKS + 3 else 0.96
             sent = max(0, min(booked, round(booked * (rate + rng.uniform(-0.03, 0.03)))))
             rows.append(DataRow(period=week, numerator=Decimal(sent), denominator=Decimal(booked)))
         self._data(process.measure, rows)
+        reminders = [c for c in cycles if "Text reminders" in c.title]
+        process.pdsa_cycles.add(*reminders)
+        for cycle in reminders:
+            if (
+                cycle.started_on
+                and not Annotation.objects.filter(measure=process.measure, pdsa_cycle=cycle).exists()
+            ):
+                notes.add_annotation(
+                    process.measure, project=project, period=cycle.started_on, pdsa_cycle=cycle, by=None
+                )
 
         balancing = self._measure(
             org,
