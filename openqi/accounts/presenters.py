@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import formats, timezone
-
 from openqi.accounts.models import ApiToken
+from openqi.core.formatting import date_and_time, long_date
 
 STATUS_TAG = {
     "active": ("Active", "nhsuk-tag--green"),
     "expired": ("Expired", "nhsuk-tag--orange"),
     "revoked": ("Revoked", "nhsuk-tag--grey"),
 }
-
-
-def _when(value: object) -> str:
-    return formats.date_format(timezone.localtime(value), "j F Y, H:i") if value else ""  # type: ignore[arg-type]
 
 
 @dataclass
@@ -38,16 +33,15 @@ class TokenRow:
 
     @property
     def created(self) -> str:
-        return _when(self.token.created_at)
+        return date_and_time(self.token.created_at)
 
     @property
     def expires(self) -> str:
-        day = self.token.expires_on
-        return formats.date_format(day, "j F Y") if day else "Never"
+        return long_date(self.token.expires_on) or "Never"
 
     @property
     def last_used(self) -> str:
-        return _when(self.token.last_used_at) or "Not used yet"
+        return date_and_time(self.token.last_used_at) or "Not used yet"
 
     @property
     def status_text(self) -> str:

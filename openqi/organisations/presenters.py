@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 
+from openqi.core.formatting import date_and_time, long_date
 from openqi.core.tasks import TaskProblem
 from openqi.organisations.models import Directorate, Invitation, Membership, Role
 from openqi.organisations.scoping import scope_for
@@ -17,10 +18,6 @@ STATUS_TAG = {
     "revoked": ("Revoked", "nhsuk-tag--grey"),
     "expired": ("Expired", "nhsuk-tag--orange"),
 }
-
-
-def date(value: object) -> str:
-    return formats.date_format(timezone.localtime(value), "j F Y") if value else ""  # type: ignore[arg-type]
 
 
 @dataclass
@@ -41,7 +38,7 @@ class MemberRow:
 
     @property
     def joined(self) -> str:
-        return date(self.membership.joined_at)
+        return long_date(self.membership.joined_at)
 
 
 @dataclass
@@ -67,15 +64,11 @@ class InvitationRow:
 
     @property
     def sent(self) -> str:
-        return date(self.invitation.created_at)
+        return long_date(self.invitation.created_at)
 
     @property
     def expires(self) -> str:
-        return date(self.invitation.expires_at)
-
-
-def date_time(value: object) -> str:
-    return formats.date_format(timezone.localtime(value), "j F Y, H:i") if value else ""  # type: ignore[arg-type]
+        return long_date(self.invitation.expires_at)
 
 
 @dataclass
@@ -86,7 +79,7 @@ class TaskProblemRow:
 
     @property
     def failed(self) -> str:
-        return date_time(self.problem.failed_at)
+        return date_and_time(self.problem.failed_at)
 
     @property
     def tries(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from markupsafe import Markup
 
+from openqi.core.formatting import long_date
 from openqi.projects.access import Level
 from openqi.projects.models import StoryAttachment, StoryCategory, StoryEntry
 from openqi.projects.text import format_text
@@ -22,11 +23,6 @@ CATEGORY_TAG_CLASSES: dict[str, str] = {
     StoryCategory.MILESTONE: "nhsuk-tag--green",
     StoryCategory.CELEBRATION: "nhsuk-tag--yellow",
 }
-
-
-def long_date(value: Any) -> str:
-    """'7 March 2025', as NHS.UK content style writes dates."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def person_name(user: Any) -> str:

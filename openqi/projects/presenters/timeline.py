@@ -34,10 +34,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from openqi.core.formatting import long_date
 from openqi.core.models import AuditEvent
 from openqi.projects import plugins
 from openqi.projects.models import LifecycleChange, Project, progress_label
-from openqi.projects.presenters.story import long_date, person_name
+from openqi.projects.presenters.story import person_name
 
 
 @dataclass(frozen=True)
