@@ -154,3 +154,24 @@ def test_home_panels_and_navigation_come_from_registrations(world, panel_templat
         assert "My caseload" in page and f"Caseload of {world.coach.display_name}" in page
         assert "My caseload" not in signed_in(world.member).get(home).content.decode()
     assert "My caseload" not in client.get(home).content.decode()
+
+
+def test_a_watcher_sees_contributions_before_and_after_it_watches() -> None:
+    point: PluginPoint[str] = PluginPoint("test")
+    point.register("early", key="a")
+    seen: list[str] = []
+    point.watch(seen.append)
+    point.register("late", key="b")
+    assert seen == ["early", "late"]
+
+
+def test_search_follows_only_the_models_its_sources_name() -> None:
+    """Search keeps up with story entries, but listens to no other model's deletes: a receiver for every
+    sender would turn off Django's fast delete, so deleting a measure would load each of its points."""
+    from django.db.models.signals import post_delete
+
+    from openqi.measures.models import DataPoint
+    from openqi.projects.models import StoryEntry
+
+    assert post_delete.has_listeners(StoryEntry)
+    assert not post_delete.has_listeners(DataPoint)

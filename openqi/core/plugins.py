@@ -35,10 +35,20 @@ class PluginPoint(Generic[T]):
     def __init__(self, name: str) -> None:
         self.name = name
         self._entries: dict[str, _Entry[T]] = {}
+        self._watchers: list[Callable[[T], None]] = []
 
     def register(self, value: T, *, key: str, order: int = 100) -> T:
         self._entries[key] = _Entry(key, order, value)
+        for watcher in self._watchers:
+            watcher(value)
         return value
+
+    def watch(self, watcher: Callable[[T], None]) -> None:
+        """Call `watcher` with every contribution, those registered already and those to come: for the
+        owner that must act once per contribution (connect a signal for the models it names, say)."""
+        self._watchers.append(watcher)
+        for entry in self._sorted():
+            watcher(entry.value)
 
     def unregister(self, key: str) -> None:
         self._entries.pop(key, None)

@@ -57,12 +57,7 @@ class ProjectsConfig(AppConfig):
         def project_deleted(sender: Any, instance: Project, **kwargs: Any) -> None:
             search.unindex_project(instance.pk)
 
-        post_save.connect(
-            search.reindex_after_change, dispatch_uid="projects.search.source_saved", weak=False
-        )
-        post_delete.connect(
-            search.reindex_after_change, dispatch_uid="projects.search.source_deleted", weak=False
-        )
+        plugins.search_sources.watch(search.follow_saves)
         post_save.connect(
             project_saved, sender=Project, dispatch_uid="projects.search.project_saved", weak=False
         )

@@ -22,6 +22,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 
 from openqi.projects import plugins
 from openqi.projects.models import Project, SearchDocument
@@ -67,16 +68,24 @@ def story_text(project: Project) -> Iterable[str]:
     return (f"{e.title}\n{e.text}" for e in project.story_entries.all())
 
 
-def reindex_after_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A save or delete of a row whose text a search source reads: re-index its project. Connected for
-    every sender (sources register after this app is ready), so it returns at once for other models."""
-    for source in plugins.search_sources:
-        if sender in source.changes_with:
-            project_id = source.project_of(instance)
-            project = Project.objects.filter(pk=project_id).first() if project_id else None
-            if project is not None:
-                index_project(project)
-            return
+def follow_saves(source: plugins.SearchSource) -> None:
+    """Re-index a project whenever a row whose text `source` reads is saved or deleted. Connected per model
+    the source names (ProjectsConfig.ready() watches the plug-in point), never for every sender: a
+    post_delete receiver for every model would stop Django's fast deletes, so deleting a measure would
+    load and signal each of its data points."""
+
+    def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+        project_id = source.project_of(instance)
+        project = Project.objects.filter(pk=project_id).first() if project_id else None
+        if project is not None:
+            index_project(project)
+
+    # Named by the source's text function and the model, so a ready() that runs twice connects nothing twice.
+    name = f"{source.text.__module__}.{source.text.__qualname__}"
+    for model in source.changes_with:
+        uid = f"search:{name}:{model.__module__}.{model.__qualname__}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:saved")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:deleted")
 
 
 def index_project(project: Project) -> None:
