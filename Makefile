@@ -13,15 +13,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The SPC engine is a distribution of its own (packages/openqi-spc); the app depends on it by name.
+$(VENV)/.installed: pyproject.toml packages/openqi-spc/pyproject.toml | $(BIN)/python
+	$(PY) -m pip install --quiet -e packages/openqi-spc
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml packages/openqi-spc/pyproject.toml | $(BIN)/python
+	$(PY) -m pip install --quiet -e packages/openqi-spc
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-bench: pyproject.toml packages/openqi-spc/pyproject.toml | $(BIN)/python
+	$(PY) -m pip install --quiet -e packages/openqi-spc
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $@
 
@@ -61,7 +65,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 typecheck: install-dev
-	$(DEV_ENV) $(BIN)/mypy openqi
+	$(DEV_ENV) $(BIN)/mypy openqi packages/openqi-spc/src
 
 migrations-check: install-dev
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run

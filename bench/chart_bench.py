@@ -19,9 +19,9 @@ import warnings  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
+from openqi_spc import FewPointsWarning, mdc, qic  # noqa: E402
 
 from openqi.charts import ChartSpec, render_png, render_svg, spec_from_mdc, spec_from_qic, summarise  # noqa: E402
-from openqi.spc import FewPointsWarning, mdc, qic  # noqa: E402
 
 POINTS = 100
 

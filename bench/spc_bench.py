@@ -33,8 +33,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-from openqi.spc import FewPointsWarning, mdc, mdc_batch, qic, qic_batch  # noqa: E402
+from openqi_spc import FewPointsWarning, mdc, mdc_batch, qic, qic_batch  # noqa: E402
 
 SERIES = 10_000
 POINTS = 60
@@ -154,7 +153,7 @@ def main() -> None:
     except ImportError:
         pyq = None
 
-    print("SPC benchmark: OpenQI (openqi.spc) vs pyqicharts, same data, one core")
+    print("SPC benchmark: OpenQI (openqi_spc) vs pyqicharts, same data, one core")
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, "
         f"pyqicharts {pyq.version if pyq else 'NOT INSTALLED (pip install pyqicharts)'}"

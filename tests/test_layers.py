@@ -23,13 +23,19 @@ PACKAGE = Path(openqi.__file__).parent
 
 # Bottom to top. Apps in one layer are independent of each other.
 LAYERS: list[set[str]] = [
-    {"spc", "privacy"},  # engines: the SPC statistics and the personal-data detector (spc needs no Django)
+    {"privacy"},  # the personal-data detector (the SPC engine is a package of its own: openqi_spc)
     {"charts"},  # run and SPC charts drawn from spc results (no Django)
     {"core"},  # layout, audit, concurrency, form helpers, plug-in points: what every app uses
     {"accounts"},  # people's accounts and sign-in
     {"organisations"},  # organisations, structure, memberships and roles, priorities, the scoping helper
     {"projects"},  # the project and its Model for Improvement records, its access policy, its plug-in points
     {"measures"},  # measures, data and charts of a project
+    {"meetings"},  # meetings, papers, minutes, attendance; actions; calendar invitations; reminders
+    {"coaching"},  # the caseload, coaching sessions, idea intake, sponsor updates (uses meetings' actions)
+    {"learning"},  # the training pathway: programmes, cohorts, attendance, feedback, learning records
+    {"involvement"},  # co-production: partner onboarding, involvement and payments, reflections
+    {"tools"},  # process map, fishbone, Pareto, 5 whys, stakeholder analysis, affinity diagram
+    {"portfolio"},  # dashboards, signal scan, forum packs, board reports, storyboards, public showcase
     {"api"},  # the REST API: every domain's endpoints (docs/adr/0014-api.md); only config imports it
     {"demo"},  # demo and scale data: may use every app
     {"config"},  # settings and URL wiring

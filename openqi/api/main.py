@@ -13,7 +13,22 @@ from typing import Any
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from openqi.api import drivers, measures, organisations, pdsa, problems, projects, spc, story
+from openqi.api import (
+    coaching,
+    drivers,
+    involvement,
+    learning,
+    measures,
+    meetings,
+    organisations,
+    pdsa,
+    portfolio,
+    problems,
+    projects,
+    spc,
+    story,
+    tools,
+)
 from openqi.api.auth import TokenAuth, TokenThrottle
 
 # (router, tag description) in the order the documentation lists them.
@@ -25,6 +40,12 @@ ROUTERS: list[tuple[Router, str]] = [
     (story.router, "The story log: meetings, decisions, learning, setbacks, celebrations."),
     (measures.router, "The family of measures, their data (bulk upload by period) and their analysis."),
     (spc.router, "Run charts, control charts and Making Data Count for any series."),
+    (meetings.router, "Meetings, their papers, minutes and attendance; actions; calendar (.ics) files."),
+    (coaching.router, "The coach's caseload, coaching sessions, ideas and sponsor updates."),
+    (learning.router, "Training programmes, cohorts, sessions, enrolments, attendance and feedback."),
+    (involvement.router, "Partner onboarding, involvement entries and payment claims."),
+    (tools.router, "Process maps, fishbones, Pareto charts, 5 whys, stakeholder grids, affinity diagrams."),
+    (portfolio.router, "Dashboard figures, signal-scan results, forum packs and project exports."),
 ]
 
 DESCRIPTION = """\

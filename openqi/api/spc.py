@@ -1,5 +1,5 @@
 """The SPC engine as a service: a posted series analysed exactly as a measure's chart is (the same
-`openqi.measures.charting` steps over `openqi.spc`), answered in the same shape as a measure's analysis.
+`openqi.measures.charting` steps over `openqi_spc`), answered in the same shape as a measure's analysis.
 Nothing is stored. The engine's typed errors become 422 problems naming the field to fix."""
 
 from __future__ import annotations
@@ -10,14 +10,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field, JsonValue
-
-from openqi.api import problems
-from openqi.api.analysis import Analysis, with_icons
-from openqi.api.common import BODY, responses
-from openqi.charts.model import XLabel
-from openqi.measures import charting
-from openqi.spc import (
+from openqi_spc import (
     DenominatorError,
     DuplicateXError,
     InputLengthError,
@@ -28,6 +21,13 @@ from openqi.spc import (
     NumeratorError,
     SPCError,
 )
+from pydantic import ConfigDict, Field, JsonValue
+
+from openqi.api import problems
+from openqi.api.analysis import Analysis, with_icons
+from openqi.api.common import BODY, responses
+from openqi.charts.model import XLabel
+from openqi.measures import charting
 
 router = Router(tags=["SPC engine"])
 

@@ -15,8 +15,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 import numpy as np
-
-from openqi.spc import MDCResult, PointType, QicResult, SpecialCauseRule
+from openqi_spc import MDCResult, PointType, QicResult, SpecialCauseRule
 
 Number = float | None
 XLabel = dt.date | str | int | float

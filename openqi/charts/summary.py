@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openqi_spc import AssuranceIcon, Improvement, MDCResult, PointType, QicResult, SpecialCauseRule
+from openqi_spc.icons import assurance_icon
+
 from openqi.charts._format import (
     auto_decimals,
     count_periods,
@@ -20,8 +23,6 @@ from openqi.charts._format import (
     singular,
 )
 from openqi.charts.model import STATUS_TEXT, ChartSpec, PointStatus, XLabel, _x_labels
-from openqi.spc import AssuranceIcon, Improvement, MDCResult, PointType, QicResult, SpecialCauseRule
-from openqi.spc.icons import assurance_icon
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +350,7 @@ def summarise(
     ``improvement`` ("increase", "decrease", "neutral" or None) defaults to the MDC result's; ``target``
     (display units) to the MDC result's target. ``scale`` as in ``spec_from_qic``/``spec_from_mdc``.
     ``recalculate_from``: the 0-based point from which the limits should be recalculated
-    (``openqi.spc.suggest_rebase``); the target is then not judged against limits that span a change.
+    (``openqi_spc.suggest_rebase``); the target is then not judged against limits that span a change.
     """
     if percent and not unit:
         unit = "%"

@@ -65,6 +65,12 @@ INSTALLED_APPS = [
     "openqi.organisations",
     "openqi.projects",
     "openqi.measures",
+    "openqi.meetings",
+    "openqi.coaching",
+    "openqi.learning",
+    "openqi.involvement",
+    "openqi.tools",
+    "openqi.portfolio",
     "openqi.api",
     "openqi.demo",
     # django-ninja's own templates and static files: the API docs page served from here, not a CDN (CSP).

@@ -19,6 +19,12 @@ urlpatterns = [
     path("organisation/", include("openqi.organisations.urls")),
     path("projects/", include("openqi.projects.urls")),
     path("measures/", include("openqi.measures.urls")),
+    path("meetings/", include("openqi.meetings.urls")),
+    path("coaching/", include("openqi.coaching.urls")),
+    path("learning/", include("openqi.learning.urls")),
+    path("involvement/", include("openqi.involvement.urls")),
+    path("tools/", include("openqi.tools.urls")),
+    path("portfolio/", include("openqi.portfolio.urls")),
     path("public/projects/", include((public_urlpatterns, "public"))),
 ]
 if settings.ADMIN_ENABLED:  # off in production unless OPENQI_ADMIN_ENABLED: no admin sign-in page to attack

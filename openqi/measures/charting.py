@@ -1,4 +1,4 @@
-"""A measure's chart: which chart to draw, then from stored points to `openqi.spc` results, a
+"""A measure's chart: which chart to draw, then from stored points to `openqi_spc` results, a
 `ChartSpec`, the SVG, the summary sentences, the icons and the data table, cached per data version.
 
 Which engine: the limits of run, P, P′, U, U′ and C charts come from `qic()` (qicharts2), those of
@@ -20,6 +20,18 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.core.cache import caches
+from openqi_spc import (
+    AssuranceIcon,
+    Improvement,
+    MDCResult,
+    PointType,
+    QicResult,
+    SPCError,
+    mdc,
+    mdc_from_qic,
+    qic,
+)
+from openqi_spc import icons as mdc_icons
 
 from openqi.charts import (
     Badge,
@@ -50,18 +62,6 @@ from openqi.measures.models import (
     Measure,
     ProjectMeasure,
 )
-from openqi.spc import (
-    AssuranceIcon,
-    Improvement,
-    MDCResult,
-    PointType,
-    QicResult,
-    SPCError,
-    mdc,
-    mdc_from_qic,
-    qic,
-)
-from openqi.spc import icons as mdc_icons
 
 # Bump when the chart's look or the way it is computed changes: every cached chart is then redrawn.
 CHART_SETTINGS_VERSION = 2
@@ -115,7 +115,7 @@ _SUGGESTED = {
 
 
 def suggest_chart(kind: str, *, mean_denominator: float | None = None) -> str:
-    """The control chart for this kind of data (the SPC references' table; docs/spc.md)."""
+    """The control chart for this kind of data (the SPC references' table; docs/spc.md of openqi-spc)."""
     chart = _SUGGESTED[DataKind(kind)]
     if mean_denominator is not None and mean_denominator >= LARGE_DENOMINATOR:
         chart = {ChartType.P: ChartType.PP, ChartType.U: ChartType.UP}.get(chart, chart)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openqi.spc import AssuranceIcon, VariationIcon
+from openqi_spc import AssuranceIcon, VariationIcon
 
 
 @dataclass(frozen=True)

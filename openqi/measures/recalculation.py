@@ -1,6 +1,6 @@
 """Recalculation guidance for a measure's chart: where its limits should start again, and why.
 
-The rules are the engine's (`openqi.spc.suggest_rebase`, written out in docs/spc.md): a sustained shift
+The rules are the engine's (`openqi_spc.suggest_rebase`, in openqi-spc's docs/spc.md): a sustained shift
 in the latest limit period, still there at the latest point, with at least the measure's
 `min_points_for_limits` points from where the new period would start. This module adds what only the
 measure knows: the changes the team made (annotations on the chart and adopted PDSA cycles linked to the
@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from openqi_spc import MDCResult, QicResult, suggest_rebase
+
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.models import Annotation, ProjectMeasure
 from openqi.projects.models import ActDecision
-from openqi.spc import MDCResult, QicResult, suggest_rebase
 
 
 @dataclass(frozen=True)

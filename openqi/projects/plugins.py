@@ -52,6 +52,15 @@ class SearchSource:
     project_of: Callable[[Any], Any] = lambda instance: getattr(instance, "project_id", None)
 
 
+@dataclass(frozen=True)
+class MemberColumn:
+    """A column in the project's team table: `heading`, and `values(project, members, level)` giving a
+    short text (or Markup) per membership pk for the current members; one call per page, not per member."""
+
+    heading: str
+    values: Callable[[Any, list[Any], Level], dict[int, Any]]
+
+
 # Panels on the project overview, below the aim; context(project, level) -> dict | None.
 overview_panels: PluginPoint[Panel] = PluginPoint("project overview panels")
 
@@ -63,6 +72,12 @@ timeline_sources: PluginPoint[TimelineSource] = PluginPoint("project timeline so
 
 # Panels on a PDSA cycle page; context(cycle, level) -> dict | None.
 cycle_panels: PluginPoint[Panel] = PluginPoint("PDSA cycle panels")
+
+# Panels on the project's team page, below the team; context(project, level) -> dict | None.
+team_panels: PluginPoint[Panel] = PluginPoint("project team panels")
+
+# Columns of the team table (e.g. each member's training).
+member_columns: PluginPoint[MemberColumn] = PluginPoint("project team columns")
 
 # Text that search finds a project by.
 search_sources: PluginPoint[SearchSource] = PluginPoint("project search sources")

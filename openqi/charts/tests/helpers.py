@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 import zlib
 
 import numpy as np
-
-from openqi.spc import FewPointsWarning, mdc, qic
+from openqi_spc import FewPointsWarning, mdc, qic
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from openqi_spc import mdc_from_qic
 
 from openqi.charts import (
     Badge,
@@ -21,7 +22,6 @@ from openqi.charts import (
 from openqi.charts.png import read_text, with_text
 from openqi.charts.svg import TARGET_DASH
 from openqi.charts.tests.helpers import SVG, by_class, decode_png, parse, quiet_mdc, quiet_qic, shifted, weeks
-from openqi.spc import mdc_from_qic
 
 
 def contrast(colour: str, background: str = "#FFFFFF") -> float:

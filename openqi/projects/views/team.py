@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openqi.core.plugins import render_panels
+from openqi.projects import plugins
 from openqi.projects.access import Level, project_for
 from openqi.projects.models import TeamRole
 from openqi.projects.presenters.nav import project_context
@@ -45,6 +47,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         if level >= Level.ADMIN
         else []
     )
+    current = [m for m in members if m.left_on is None]
     return render(
         request,
         "projects/team.jinja",
@@ -52,9 +55,11 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             project,
             level,
             "team",
-            current=[m for m in members if m.left_on is None],
+            current=current,
             former=[m for m in members if m.left_on is not None],
             pending=pending,
+            columns=[(col.heading, col.values(project, current, level)) for col in plugins.member_columns],
+            panels=render_panels(plugins.team_panels, project, level),
         ),
     )
 

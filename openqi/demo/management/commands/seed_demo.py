@@ -13,8 +13,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from openqi.accounts.models import User
+from openqi.coaching import demo as coaching_demo
+from openqi.involvement import demo as involvement_demo
+from openqi.learning import demo as learning_demo
+from openqi.meetings import demo as meetings_demo
 from openqi.organisations.models import Directorate, Membership, Organisation, Role, Service
+from openqi.portfolio import demo as portfolio_demo
 from openqi.projects import demo as project_demo
+from openqi.tools import demo as tools_demo
 
 DEMO_ORGANISATION = ("Northshire Health and Care NHS Foundation Trust", "northshire")
 DEMO_STRUCTURE = {
@@ -49,6 +55,10 @@ class Command(BaseCommand):
         projects = project_demo.seed(org)
         self.stdout.write(f"Demo projects: {', '.join(p.title for p in projects)}.")
         call_command("seed_measures", stdout=self.stdout)
+        # The programme around the projects, lowest layer first: each may use what the one before made.
+        for domain in (meetings_demo, coaching_demo, learning_demo, involvement_demo, tools_demo):
+            domain.seed(org)
+        portfolio_demo.seed(org)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {org.name} and {OTHER_ORGANISATION[0]}."))
 
     def _organisation(

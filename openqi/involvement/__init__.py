@@ -1,0 +1,1 @@
+"""Involvement (co-production): partner onboarding, involvement and payment claims, reflections."""
