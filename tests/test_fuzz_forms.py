@@ -33,6 +33,7 @@ from openqi.projects.tests.factories import (
     PDSACycleFactory,
     StoryEntryFactory,
 )
+from tests import registries
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,8 @@ BUILD: dict[str, Build] = {
     f"{ORG}.PersonalDataPolicyForm": lambda t, kw: _(ORG, "PersonalDataPolicyForm")(**kw),
     f"{ORG}.PriorityForm": lambda t, kw: _(ORG, "PriorityForm")(**kw),
 }
+# Domain apps register their forms in tests/registries/<app>.py (FORMS).
+BUILD.update(registries.merged("FORMS"))
 
 
 def test_every_form_is_fuzzed() -> None:
