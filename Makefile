@@ -7,7 +7,7 @@ PY := $(BIN)/python
 DEV_ENV := OPENQI_DEBUG=1
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test lint typecheck migrations-check unit browser bench bench-scale scale-check scale-deps install install-dev browser-deps ci clean
+.PHONY: pdf-deps run test lint typecheck migrations-check unit browser bench bench-scale scale-check scale-deps install install-dev browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,16 @@ $(VENV)/.installed-bench: pyproject.toml packages/openqi-spc/pyproject.toml | $(
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed pdf-deps
+install-dev: $(VENV)/.installed-dev pdf-deps
+
+# WeasyPrint (PDF exports) draws text with Debian's pango.
+pdf-deps:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's pango for PDF exports"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	else echo "ERROR: pango is missing; install Debian's libpango-1.0-0 and libpangoft2-1.0-0 (sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; exit 1; fi
 
 run: install
 	@mkdir -p var
