@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEV_ENV := OPENQI_DEBUG=1
 DEMO_ADDR ?= 127.0.0.1:8000
+# Links in e-mails sent without a request (the task worker) point at the address actually serving the demo.
+RUN_ENV = $(DEV_ENV) OPENQI_SITE_URL=$(or $(OPENQI_SITE_URL),http://$(DEMO_ADDR))
 
 .PHONY: pdf-deps run test lint typecheck migrations-check unit browser bench bench-scale scale-check scale-deps install install-dev browser-deps ci clean
 
@@ -56,9 +58,9 @@ run: install
 	@echo
 # The worker runs in its own process group (set -m), so that however the web server ends (Ctrl-C, an error)
 # the trap stops the worker and its reloader's child with it.
-	set -m; $(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	set -m; $(RUN_ENV) $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(DEV_ENV) $(PY) manage.py runserver $(DEMO_ADDR)
+	$(RUN_ENV) $(PY) manage.py runserver $(DEMO_ADDR)
 
 # Debian's chromium drives the browser tests (Playwright's own browser download cannot work here).
 browser-deps:
@@ -92,6 +94,9 @@ bench: $(VENV)/.installed-bench
 	$(DEV_ENV) $(PY) bench/page_bench.py
 	$(PY) bench/api_bench.py
 	$(PY) bench/guard_bench.py
+	$(DEV_ENV) $(PY) bench/learning_bench.py
+	$(DEV_ENV) $(PY) bench/coaching_bench.py
+	$(DEV_ENV) $(PY) bench/signal_scan_bench.py
 
 # A large trust (5,000 projects, 1.36 million data points) served by gunicorn, measured at 1 and 50 users.
 # PostgreSQL when DATABASE_URL is set: its 'scale' organisation is dropped and rebuilt. Otherwise SQLite in

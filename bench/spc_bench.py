@@ -6,7 +6,9 @@ Workloads (each "analysis" = limits + 3-sigma signals + Anhøj runs rules + Maki
 * 10 000 series x 60 points of I charts (synthetic);
 * 10 000 series x 60 points of P charts (synthetic numerators/denominators; MDC rules on the proportions);
 * the NHS A&E attendances portfolio (real data: one series per trust and department type): I charts of
-  attendances and P charts of the proportion seen within four hours.
+  attendances and P charts of the proportion seen within four hours;
+* the single series and the 10 000-series portfolios again with DataFrame input (column names in, summary
+  DataFrames out), as an analyst calls the package from a notebook.
 
 pyqicharts is far slower per series, so its portfolio times are measured on a sample of series and
 extrapolated linearly; the output says so on every such line. Everything runs on one core: BLAS/OpenMP
@@ -181,6 +183,18 @@ def main() -> None:
     row("one 60-point I chart: qic() (limits + Anhoej)", ours_qic, None, "us", f"< 100 us {ok}")
     row("one 60-point I chart: qic() + mdc() (Anhoej + MDC)", ours_both, theirs_single, "us", "")
 
+    # 1b. the same from a DataFrame (column names in, DataFrames out), as an analyst in a notebook calls it
+    import pandas as pd
+
+    single_frame = pd.DataFrame({"week": np.arange(1, POINTS + 1), "value": single})
+    ours_frame = per_call_us(
+        lambda: (
+            qic(data=single_frame, x="week", y="value", chart="i").summary,
+            mdc(data=single_frame, x="week", y="value").summary,
+        )
+    )
+    row("one 60-point I chart, DataFrame in/out: qic() + mdc()", ours_frame, theirs_single, "us", "")
+
     results: dict[str, float] = {}
 
     def portfolio(
@@ -234,6 +248,39 @@ def main() -> None:
     portfolio(
         f"{SERIES} x {POINTS} P charts, Anhoej + MDC (qic_batch+mdc_batch)",
         lambda: openqi_p_portfolio(p_num, p_den),
+        pyq_p if pyq else None,
+        SERIES,
+        True,
+    )
+    long_i = pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(SERIES), POINTS),
+            "week": np.tile(np.arange(1, POINTS + 1), SERIES),
+            "value": i_series.ravel(),
+        }
+    )
+    long_p = long_i.assign(num=p_num.ravel(), den=p_den.ravel(), rate=(p_num / p_den).ravel())
+
+    def frame_i() -> Any:
+        options = {"data": long_i, "y": "value", "series_id": "series", "x": "week"}
+        return qic_batch(chart="i", **options).summary_frame(), mdc_batch(**options).summary_frame()
+
+    def frame_p() -> Any:
+        return (
+            qic_batch(data=long_p, y="num", n="den", series_id="series", x="week", chart="p").summary_frame(),
+            mdc_batch(data=long_p, y="rate", series_id="series", x="week").summary_frame(),
+        )
+
+    portfolio(
+        f"{SERIES} x {POINTS} I charts, one long DataFrame in, frames out",
+        frame_i,
+        pyq_i if pyq else None,
+        SERIES,
+        True,
+    )
+    portfolio(
+        f"{SERIES} x {POINTS} P charts, one long DataFrame in, frames out",
+        frame_p,
         pyq_p if pyq else None,
         SERIES,
         True,

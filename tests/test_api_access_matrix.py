@@ -7,6 +7,7 @@ fails."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 import pytest
@@ -31,6 +32,19 @@ PROJECT_ENDPOINTS: dict[tuple[str, str], Level] = {
     ("get", "/projects/{project_id}/measures/{measure_id}/analysis"): Level.VIEW,
     ("get", "/projects/{project_id}/measures/{measure_id}/annotations"): Level.VIEW,
     ("post", "/projects/{project_id}/measures/{measure_id}/annotations"): Level.EDIT,
+    ("get", "/projects/{project_id}/tools"): Level.VIEW,
+    ("get", "/projects/{project_id}/tools/{tool_id}"): Level.VIEW,
+    ("post", "/projects/{project_id}/tools"): Level.EDIT,
+    ("post", "/projects/{project_id}/tools/{tool_id}/items"): Level.EDIT,
+    ("get", "/projects/{project_id}/exports"): Level.VIEW,
+    ("get", "/projects/{project_id}/meetings"): Level.VIEW,
+    ("post", "/projects/{project_id}/meetings"): Level.EDIT,
+    ("get", "/projects/{project_id}/meetings/{meeting_id}"): Level.VIEW,
+    ("get", "/projects/{project_id}/meetings/{meeting_id}/ics"): Level.VIEW,
+    ("post", "/projects/{project_id}/meetings/{meeting_id}/cancel"): Level.EDIT,
+    ("get", "/projects/{project_id}/actions"): Level.VIEW,
+    ("post", "/projects/{project_id}/actions"): Level.EDIT,
+    ("post", "/projects/{project_id}/actions/{action_id}/done"): Level.EDIT,
 }
 # Endpoints about the caller, not one project: each has its own test below.
 PERSON_ENDPOINTS = {
@@ -39,6 +53,39 @@ PERSON_ENDPOINTS = {
     ("get", "/organisations/{organisation_id}"),
     ("get", "/projects"),
     ("post", "/spc/analyse"),
+    # Portfolio: the organisation's figures over what the caller may see; tests/test_api_portfolio.py.
+    ("get", "/portfolio/organisations/{organisation_id}/dashboard"),
+    ("get", "/portfolio/organisations/{organisation_id}/signals"),
+    ("get", "/portfolio/organisations/{organisation_id}/forum-packs"),
+    # Involvement: payment records follow the partner, the approver and the QI team, not the project's
+    # levels; tests/test_access_matrix_involvement.py is their matrix.
+    ("get", "/involvement-entries"),
+    ("get", "/involvement-entries/{entry_id}"),
+    ("post", "/involvement-entries/{entry_id}/decision"),
+    ("get", "/projects/{project_id}/involvement-entries"),
+    ("post", "/projects/{project_id}/involvement-entries"),
+    # Coaching: the caseload and ideas follow the person; sessions follow the coaching rules (the QI team
+    # reads them, partners never see private notes); tests/test_api_coaching.py is their matrix.
+    ("get", "/coaching/caseload"),
+    ("get", "/coaching/ideas"),
+    ("post", "/coaching/ideas"),
+    ("post", "/coaching/ideas/{idea_id}/triage"),
+    ("get", "/coaching/sponsor-updates"),
+    ("get", "/projects/{project_id}/coaching-sessions"),
+    ("post", "/projects/{project_id}/coaching-sessions"),
+    # Learning belongs to the organisation, not to a project: tests/test_api_learning.py is its matrix.
+    ("get", "/learning/programmes"),
+    ("get", "/learning/programmes/{programme_id}"),
+    ("get", "/learning/programmes/{programme_id}/cohorts"),
+    ("get", "/learning/programmes/{programme_id}/feedback-summary"),
+    ("get", "/learning/cohorts/{cohort_id}"),
+    ("get", "/learning/cohorts/{cohort_id}/enrolments"),
+    ("post", "/learning/cohorts/{cohort_id}/enrolments"),
+    ("get", "/learning/cohorts/{cohort_id}/feedback-summary"),
+    ("get", "/learning/sessions/{session_id}/attendance"),
+    ("post", "/learning/sessions/{session_id}/attendance"),
+    ("get", "/learning/sessions/{session_id}/feedback-summary"),
+    ("get", "/learning/people/{person_id}/record"),
 }
 
 # Level on (private, organisation, public) projects; the team is the `projects` fixture's.
@@ -74,6 +121,7 @@ def _project_with_everything(project: Any) -> dict[str, Any]:
     """A measure with data, a PDSA cycle and a story entry in `project`: ids for every path."""
     from openqi.measures.tests.factories import ProjectMeasureFactory, add_points
     from openqi.projects.tests.factories import PDSACycleFactory, StoryEntryFactory
+    from openqi.tools.models import Tool, ToolKind
 
     link = ProjectMeasureFactory(project=project)
     add_points(link.measure, [(9, 20), (10, 21), (8, 19), (11, 20)])
@@ -82,10 +130,31 @@ def _project_with_everything(project: Any) -> dict[str, Any]:
         "measure_id": link.measure_id,
         "cycle_id": PDSACycleFactory(project=project).pk,
         "entry_id": StoryEntryFactory(project=project).pk,
+        "tool_id": Tool.objects.create(project=project, kind=ToolKind.FISHBONE, title="Causes").pk,
+        **_meeting_and_action(project),
+    }
+
+
+def _meeting_and_action(project: Any) -> dict[str, int]:
+    from openqi.meetings.models import Action, Meeting
+
+    start = dt.datetime(2027, 3, 18, 10, tzinfo=dt.UTC)
+    meeting = Meeting.objects.create(
+        project=project, title="Team", start=start, end=start + dt.timedelta(hours=1)
+    )
+    return {
+        "meeting_id": meeting.pk,
+        "action_id": Action.objects.create(project=project, description="Book a room").pk,
     }
 
 
 BODIES: dict[str, dict[str, Any]] = {
+    "/projects/{project_id}/tools": {"kind": "fishbone", "title": "Why people stop"},
+    "/projects/{project_id}/tools/{tool_id}/items": {
+        "item_type": "category",
+        "text": "Staffing",
+        "version": 1,
+    },
     "/projects/{project_id}/story-entries": {
         "occurred_on": "2025-02-03",
         "category": "meeting",
@@ -95,6 +164,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "/projects/{project_id}/measures/{measure_id}/data": {
         "points": [{"period": "2025-02-03", "numerator": 12, "denominator": 20}],
     },
+    "/projects/{project_id}/meetings": {
+        "title": "QI team",
+        "start": "2027-03-18T10:00:00+00:00",
+        "end": "2027-03-18T11:00:00+00:00",
+    },
+    "/projects/{project_id}/actions": {"description": "Book a room"},
+    "/projects/{project_id}/actions/{action_id}/done": {"done": True},
+    "/projects/{project_id}/meetings/{meeting_id}/cancel": {"whole_series": False},
     "/projects/{project_id}/measures/{measure_id}/annotations": {
         "period": "2025-01-06",
         "text": "New leaflet",
@@ -108,7 +185,8 @@ def expected_status(have: Level, need: Level, method: str, path: str) -> int:
     if have < need:
         return 403
     # Writes make something (201), except the bulk upload, which may make nothing new (200).
-    return 201 if method == "post" and not path.endswith("/data") else 200
+    # Marking an action done and cancelling a meeting change something that exists (200) too.
+    return 201 if method == "post" and not path.endswith(("/data", "/done", "/cancel")) else 200
 
 
 @pytest.mark.parametrize("person", PEOPLE)
@@ -140,7 +218,8 @@ def test_without_a_token_every_endpoint_is_401(world, projects) -> None:  # type
     ids = _project_with_everything(projects.shared) | {"organisation_id": world.trust.pk}
     anonymous = ApiClient()
     for method, path in documented_endpoints():
-        url = API + path.format(**ids)
+        # Ids no project record gives (a cohort's, say) are 1: the token is refused before any lookup.
+        url = API + path.format_map(defaultdict(lambda: 1, ids))
         response = anonymous.get(url) if method == "get" else anonymous.post(url, {})
         assert response.status_code == 401, (method, path, response.status_code)
         assert response["Content-Type"] == "application/problem+json"

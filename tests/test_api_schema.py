@@ -52,8 +52,10 @@ def in_process() -> Iterator[None]:
 def api_schema(world: Any, projects: Any, settings: Any, in_process: None) -> Any:
     """The document, loaded from the app, with path ids fixed to real records the lead may change, so that
     generated requests reach the endpoints' work, not only their 404s (the access matrix covers those)."""
+    from openqi.learning.tests.factories import api_ids as learning_ids
     from openqi.measures.tests.factories import ProjectMeasureFactory, add_points
     from openqi.projects.tests.factories import PDSACycleFactory, StoryEntryFactory
+    from openqi.tools.models import Tool, ToolKind
 
     settings.API_REQUESTS_PER_MINUTE = 0
     project = projects.shared
@@ -64,7 +66,9 @@ def api_schema(world: Any, projects: Any, settings: Any, in_process: None) -> An
         "measure_id": link.measure_id,
         "cycle_id": PDSACycleFactory(project=project).pk,
         "entry_id": StoryEntryFactory(project=project).pk,
+        "tool_id": Tool.objects.create(project=project, kind=ToolKind.PARETO, title="Reasons").pk,
         "organisation_id": world.trust.pk,
+        **learning_ids(world.trust, world.lead),
     }
     parameters = {f"path.{name}": value for name, value in ids.items()}
     config = SchemathesisConfig.from_dict({"parameters": parameters})

@@ -8,8 +8,11 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
+
+from openqi.accounts import plugins
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +20,18 @@ logger = logging.getLogger(__name__)
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """The sign-in e-mail in our own words (account/email/login_code_*.txt): what OpenQI is, the code,
+        how long it lasts and who invited the person."""
+        if template_prefix == "account/email/login_code":
+            lines = [line for contribute in plugins.sign_in_email_lines if (line := contribute(email))]
+            context = {
+                **context,
+                "code_minutes": max(1, settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60),
+                "invited_lines": lines,
+            }
+        super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The client's address for rate limits: allauth's reading of X-Forwarded-For, given the number

@@ -111,6 +111,7 @@ class ProjectLinks(Out):
     pdsa_cycles: str
     story_entries: str
     measures: str
+    exports: str = Field(description="The project's storyboard, poster and slides (portfolio).")
 
 
 class ProjectDetail(ProjectSummary):
@@ -266,5 +267,6 @@ def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
             pdsa_cycles=link("pdsa_cycles"),
             story_entries=link("story_entries"),
             measures=link("measures"),
+            exports=link("project_exports"),
         ),
     }

@@ -35,7 +35,11 @@ def environment(**options: Any) -> Environment:
             "field": form_rendering.field,
             "error_summary": form_rendering.error_summary,
             "header_params": header_params,
-            "settings": {"SSO_ENABLED": settings.SSO_ENABLED, "DEBUG": settings.DEBUG},
+            "settings": {
+                "SSO_ENABLED": settings.SSO_ENABLED,
+                "DEBUG": settings.DEBUG,
+                "LOGIN_CODE_MINUTES": max(1, settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60),
+            },
         }
     )
     form_rendering.bind(env)

@@ -6,8 +6,11 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
 
     def ready(self) -> None:
+        from openqi.accounts import plugins as account_plugins
         from openqi.core import plugins
-        from openqi.organisations import presenters
+        from openqi.organisations import presenters, services
+
+        account_plugins.sign_in_email_lines.register(services.sign_in_email_line, key="invitation")
 
         plugins.navigation.register(
             plugins.NavSection(

@@ -122,7 +122,9 @@ class Membership(VersionedModel):
 
     @property
     def role_labels(self) -> list[str]:
-        return ["Guest (project team only)" if self.is_guest else "Member"] + [
+        # A guest's own roles are in their project teams (presenters.roles_text names them); alone, this says
+        # what a guest can see, in words a partner understands.
+        return ["Member of a project team (sees only their projects)" if self.is_guest else "Member"] + [
             Role(r).label for r in Role.values if r in self.roles
         ]
 

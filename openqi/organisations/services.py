@@ -27,6 +27,7 @@ from openqi.organisations.models import (
     Service,
     StrategicPriority,
 )
+from openqi.organisations.presenters import InvitationRow
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,12 @@ def invite(
     invited_by: Any,
     project: Any = None,
     project_role: str = "",
+    base_url: str | None = None,
 ) -> IssuedInvitation:
     """Create an invitation and queue the e-mail with its link (the worker sends it once this commits).
     Any e-mail address is welcome. With a project, accepting also puts the person straight into that
-    project's team in `project_role`."""
+    project's team in `project_role`. The link starts with `base_url` (the address the inviter is using:
+    core.site.base_url(request)), else OPENQI_SITE_URL."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -80,8 +83,9 @@ def invite(
     issued = IssuedInvitation(invitation, token)
     context = {
         "invitation": invitation,
-        "link": settings.SITE_URL.rstrip("/") + issued.path,
+        "link": (base_url or settings.SITE_URL).rstrip("/") + issued.path,
         "inviter": invited_by.display_name if invited_by else "The QI team",
+        "row": InvitationRow(invitation),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     # The message is written now, so every try sends the same one (the link holds the token, of which only
@@ -108,6 +112,18 @@ def invite(
         | ({"project_role": [None, project_role]} if project is not None else {}),
     )
     return issued
+
+
+def sign_in_email_line(email: str) -> str | None:
+    """For the sign-in e-mail (accounts' `sign_in_email_lines`): who invited this address, to what, as
+    what, from their newest invitation that was not revoked."""
+    invitation = (
+        Invitation.objects.filter(email=email.strip().lower(), revoked_at__isnull=True)
+        .select_related("organisation", "project", "invited_by")
+        .order_by("-created_at")
+        .first()
+    )
+    return InvitationRow(invitation).invited_you if invitation is not None else None
 
 
 def find_invitation(token: str) -> Invitation | None:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openqi.core import tasks
+from openqi.core import site, tasks
 from openqi.core.concurrency import attempt_edit
 from openqi.organisations import services
 from openqi.organisations.forms import (
@@ -22,7 +22,7 @@ from openqi.organisations.forms import (
     UnitNameForm,
 )
 from openqi.organisations.models import Directorate, Invitation, Membership, Service, StrategicPriority
-from openqi.organisations.presenters import InvitationRow, MemberRow, TaskProblemRow
+from openqi.organisations.presenters import InvitationRow, TaskProblemRow, member_rows
 from openqi.organisations.scoping import scope_for
 
 
@@ -45,7 +45,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         "organisations/people.jinja",
         {
             "organisation": organisation,
-            "members": [MemberRow(m) for m in members],
+            "members": member_rows(members),
             "invitations": [InvitationRow(i) for i in invitations],
         },
     )
@@ -62,6 +62,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
             name=form.cleaned_data["name"],
             roles=form.cleaned_data["roles"],
             invited_by=request.user,
+            base_url=site.base_url(request),
         )
         messages.success(request, f"Invitation sent to {issued.invitation.email}.")
         return redirect("organisations:people", slug=organisation.slug)

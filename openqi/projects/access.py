@@ -5,7 +5,8 @@ Levels: NONE < VIEW < EDIT < ADMIN. They follow from project roles and organisat
 - The QI team admins of the organisation: ADMIN on every project in it.
 - Improvement advisors: VIEW on every project in their organisation (they advise; teams own the work).
 - Current team members: the project lead ADMIN; team members, partners, data leads and the QI coach EDIT;
-  the sponsor VIEW.
+  the sponsor VIEW. The QI coach may also manage the team (invite, end roles, hand over the lead):
+  `can_manage_team`.
 - Anyone else in the organisation: VIEW when the project's visibility is organisation or public, except
   guests (people invited into one project team), who see only the projects they are in.
 - People outside the organisation: NONE (the public read-only page is a separate, name-light view).
@@ -98,6 +99,12 @@ def level(user: Any, project: Project) -> Level:
     if project.visibility != Visibility.PRIVATE and not membership.is_guest:
         best = max(best, Level.VIEW)
     return best
+
+
+def can_manage_team(user: Any, project: Project, have: Level) -> bool:
+    """Inviting people, ending others' roles and handing over the lead: the project lead and the QI team
+    (ADMIN), and the project's current QI coach, who sets teams up and sees them through changes of lead."""
+    return have >= Level.ADMIN or (have >= Level.EDIT and TeamRole.COACH in current_roles(user, project))
 
 
 def project_for(request: HttpRequest, pk: int, need: Level = Level.VIEW) -> tuple[Project, Level]:

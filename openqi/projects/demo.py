@@ -20,9 +20,11 @@ from openqi.projects.models import (
     ChangeIdea,
     CoproductionLevel,
     Driver,
+    LeadHandover,
     Lifecycle,
     LifecycleChange,
     PDSACycle,
+    PreviousLead,
     ProgressScoreChange,
     Project,
     StoryCategory,
@@ -86,6 +88,22 @@ def _team(project: Project, stints: list[tuple[str, str, dt.date, dt.date | None
             left_on=left,
             show_name_publicly=public,
         )
+
+
+def _handover(project: Project, *, new_lead: User, previous: User, on: dt.date, by: User) -> None:
+    """The change of lead as the team page's "Hand over the lead" records it (the stints are in _team)."""
+    LeadHandover.objects.get_or_create(
+        project=project,
+        new_lead=new_lead,
+        previous_lead=previous,
+        handed_over_on=on,
+        defaults={
+            "previous_lead_becomes": PreviousLead.LEAVES,
+            "note": "Grace moves to the new step 3 pathway; Aisha has run the reminder tests since January.",
+            "recorded_by": by,
+            "recorded_at": _at(on),
+        },
+    )
 
 
 def _lifecycle(project: Project, steps: list[tuple[str, str, dt.date, str]], by: User) -> None:
@@ -164,6 +182,7 @@ def _talking_therapies(org: Organisation) -> Project:
     coach = _person("coach@northshire.nhs.uk")
     lead = _person("practitioner@northshire.nhs.uk")
     first_lead = _person("pwp.lead@northshire.nhs.uk")
+    _handover(project, new_lead=lead, previous=first_lead, on=handover, by=coach)
     _lifecycle(
         project,
         [

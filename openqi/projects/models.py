@@ -258,6 +258,9 @@ class TeamMember(models.Model):
     role = models.CharField(max_length=16, choices=TeamRole.choices)
     joined_on = models.DateField(default=timezone.localdate)
     left_on = models.DateField(null=True, blank=True)
+    # When the change was recorded: orders same-day team events on the timeline (the dates alone cannot).
+    joined_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
     show_name_publicly = models.BooleanField(
         default=False, help_text="The person agreed that their name may appear on the public project page."
     )
@@ -278,6 +281,40 @@ class TeamMember(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+
+class PreviousLead(models.TextChoices):
+    MEMBER = "member", "Stays in the team as a team member"
+    LEAVES = "leaves", "Leaves the team"
+    CO_LEAD = "co_lead", "Stays as lead: the new lead becomes a co-lead"
+
+
+class LeadHandover(models.Model):
+    """A change of project lead, recorded through the team page's "Hand over the lead" action: who took
+    over from whom, on which day, what the previous lead does now, and why."""
+
+    organisation_path: ClassVar[str] = "project__organisation"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lead_handovers")
+    new_lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    previous_lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    handed_over_on = models.DateField()
+    previous_lead_becomes = models.CharField(max_length=16, choices=PreviousLead.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-handed_over_on", "-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lead of {self.project}: {self.previous_lead} → {self.new_lead}"
+
+    @property
+    def co_lead(self) -> bool:
+        return self.previous_lead_becomes == PreviousLead.CO_LEAD
 
 
 class Driver(VersionedModel):

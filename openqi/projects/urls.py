@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/progress-score/", project.progress_score, name="score"),
     path("<int:pk>/team/", team.team, name="team"),
     path("<int:pk>/team/invite/", team.invite, name="team_invite"),
+    path("<int:pk>/team/hand-over/", team.handover, name="team_handover"),
     path("<int:pk>/team/<int:member_pk>/leave/", team.leave, name="team_leave"),
     path("<int:pk>/team/<int:member_pk>/public-name/", team.public_name, name="team_public_name"),
     *urls_drivers.urlpatterns,

@@ -27,7 +27,7 @@ ORGANISATION = "/organisation/northshire/"
 
 # The same rules as Journey.check_accessibility.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
-NOT_PAGES = (".png", ".svg", ".csv", ".xlsx", ".pdf", ".json")
+NOT_PAGES = (".png", ".svg", ".csv", ".xlsx", ".pdf", ".json", ".ics", ".pptx")
 # /api/: the API's documentation page is Swagger UI (django-ninja's), not one of our NHS.UK pages.
 NOT_CRAWLED = ("/accounts/logout", "/django-admin/", "/assets/", "/static/", "/api/")
 TITLE_END = "– OpenQI"
@@ -113,6 +113,7 @@ def _crawlable(href: str) -> bool:
         and not path.startswith(NOT_CRAWLED)
         and not path.lower().endswith(NOT_PAGES)
         and "/story/attachments/" not in path
+        and not re.search(r"^/meetings/.*/papers/\d+/$", path)  # a meeting paper: a download
     )
 
 

@@ -72,9 +72,12 @@ def test_pages_send_a_nonce_based_content_security_policy(client: Client) -> Non
 
 
 @pytest.mark.django_db
-def test_navigation_sections_are_hidden_until_built(client: Client, world: object) -> None:
+def test_navigation_shows_each_section_to_the_people_it_serves(client: Client, world: object) -> None:
+    """Sections come from the apps' plug-ins; each says who it is for (a member is not a coach)."""
     client.force_login(world.member)  # type: ignore[attr-defined]
     body = client.get("/").content.decode()
-    assert ">Projects<" in body
-    for section in ("Coaching", "Learning", "Portfolio"):
-        assert f">{section}<" not in body
+    for section in ("Projects", "Learning", "Portfolio"):
+        assert f">{section}<" in body
+    assert ">Coaching<" not in body
+    client.force_login(world.coach)  # type: ignore[attr-defined]
+    assert ">Coaching<" in client.get("/").content.decode()

@@ -37,7 +37,7 @@ from django.utils import timezone
 from openqi.core.formatting import long_date
 from openqi.core.models import AuditEvent
 from openqi.projects import plugins
-from openqi.projects.models import LifecycleChange, Project, progress_label
+from openqi.projects.models import LeadHandover, LifecycleChange, Project, TeamRole, progress_label
 from openqi.projects.presenters.story import person_name
 
 
@@ -62,7 +62,17 @@ class TimelineItem:
         return long_date(self.date)
 
     def sort_key(self) -> tuple[dt.date, float]:
-        return (self.date, self.at.timestamp() if self.at is not None else 0.0)
+        """Date first, then the moment it was recorded, when that moment is on the same day (an entry
+        written up a week later says nothing about the order of that day's events). A naive moment is
+        read in the site's time zone, so it compares with the aware ones."""
+        moment = self.at
+        if moment is None:
+            return (self.date, 0.0)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if timezone.localdate(moment) != self.date:
+            return (self.date, 0.0)
+        return (self.date, moment.timestamp())
 
 
 def kind_labels() -> dict[str, str]:
@@ -139,20 +149,51 @@ def score_items(project: Project) -> Iterable[TimelineItem]:
 
 def team_items(project: Project) -> Iterable[TimelineItem]:
     link = _url("projects:team", pk=project.pk)
+    handovers = list(project.lead_handovers.select_related("new_lead", "previous_lead", "recorded_by"))
+    # A handover says in one line what its stints' starts and ends would say in three.
+    told = {(h.new_lead_id, TeamRole.LEAD, "joined", h.handed_over_on) for h in handovers}
+    told |= {(h.previous_lead_id, TeamRole.LEAD, "left", h.handed_over_on) for h in handovers}
+    told |= {(h.new_lead_id, TeamRole.MEMBER, "left", h.handed_over_on) for h in handovers}
     for member in project.team.select_related("user"):
         name = person_name(member.user)
         role = member.get_role_display()
-        yield TimelineItem(
-            kind="team", date=member.joined_on, title=f"{name} joined as {role.lower()}", link=link
-        )
-        if member.left_on:
+        if (member.user_id, member.role, "joined", member.joined_on) not in told:
+            yield TimelineItem(
+                kind="team",
+                date=member.joined_on,
+                title=f"{name} joined as {role.lower()}",
+                link=link,
+                at=member.joined_at,
+            )
+        if member.left_on and (member.user_id, member.role, "left", member.left_on) not in told:
             yield TimelineItem(
                 kind="team",
                 date=member.left_on,
                 title=f"{name} left the role of {role.lower()}",
                 link=link,
-                at=dt.datetime.combine(member.left_on, dt.time.max),
+                # Stints ended before the time was kept: the end of that day.
+                at=member.left_at or dt.datetime.combine(member.left_on, dt.time.max),
             )
+    for handover in handovers:
+        yield handover_item(handover, link)
+
+
+def handover_item(handover: LeadHandover, link: str | None) -> TimelineItem:
+    new, old = person_name(handover.new_lead), person_name(handover.previous_lead)
+    when = long_date(handover.handed_over_on)
+    if handover.co_lead:
+        title = f"{new} joined {old} as co-lead on {when}"
+    else:
+        title = f"{new} took over as lead from {old} on {when}"
+    return TimelineItem(
+        kind="team",
+        date=handover.handed_over_on,
+        title=title,
+        detail=handover.note,
+        link=link,
+        at=handover.recorded_at,
+        who=person_name(handover.recorded_by) if handover.recorded_by_id else "",
+    )
 
 
 def lifecycle_items(project: Project) -> Iterable[TimelineItem]:
@@ -209,7 +250,9 @@ def timeline_for(project: Project, kinds: Sequence[str] | None = None) -> list[T
     items = [as_item(event) for source in plugins.timeline_sources for event in source.events(project)]
     if wanted:
         items = [item for item in items if item.kind in wanted]
-    return sorted(items, key=TimelineItem.sort_key, reverse=True)
+    # Events with the same date and moment keep the order their source gave them (newest first).
+    ordered = sorted(enumerate(items), key=lambda pair: (pair[1].sort_key(), pair[0]), reverse=True)
+    return [item for _position, item in ordered]
 
 
 def kind_choices(items: Sequence[TimelineItem], chosen: Sequence[str]) -> list[dict[str, Any]]:

@@ -25,12 +25,13 @@ class LifecycleError(Exception):
 
 
 @transaction.atomic
-def create_project(*, organisation: Organisation, data: dict[str, Any], by: Any) -> Project:
-    """A new project in the idea stage, with its creator as project lead."""
+def create_project(*, organisation: Organisation, data: dict[str, Any], by: Any, lead: Any = None) -> Project:
+    """A new project in the idea stage, with its creator as project lead, or `lead` when someone sets a
+    project up for another person (a coach turning a colleague's idea into a project)."""
     priorities = data.pop("priorities", [])
     project = Project.objects.create(organisation=organisation, created_by=by, **data)
     project.priorities.set(priorities)
-    TeamMember.objects.create(project=project, user=by, role=TeamRole.LEAD)
+    TeamMember.objects.create(project=project, user=lead or by, role=TeamRole.LEAD)
     audit.record(
         by=by,
         action="create",

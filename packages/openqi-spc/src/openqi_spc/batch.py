@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import numpy as np
@@ -30,6 +30,7 @@ from openqi_spc.errors import (
     OptionError,
     SPCError,
 )
+from openqi_spc.frames import as_frame, frame_backend, ids_column, long_table, pad_by_series
 from openqi_spc.icons import (
     AssuranceIcon,
     Improvement,
@@ -60,6 +61,14 @@ IntArray = npt.NDArray[np.int64]
 
 VECTOR_CHARTS: Final = frozenset({"run", "i", "mr", "t", "c", "u", "up", "p", "pp", "g"})
 _POINT_TYPES: Final = tuple(PointType)
+QIC_SUMMARY_NAMES: Final = {
+    "n_obs": "n.obs",
+    "n_useful": "n.useful",
+    "longest_run": "longest.run",
+    "longest_run_max": "longest.run.max",
+    "n_crossings": "n.crossings",
+    "n_crossings_min": "n.crossings.min",
+}
 
 
 @dataclass(slots=True)
@@ -198,6 +207,9 @@ class QicBatchResult:
     has_limits: BoolArray
     options: dict[str, Any] = field(repr=False)
     source: tuple[FloatArray, FloatArray | None] = field(repr=False)
+    id_name: str = "series_id"
+    frame_backend: str = "pandas"
+    x: npt.NDArray[Any] | None = field(default=None, repr=False)  # x values (series x points) from data=
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -210,7 +222,10 @@ class QicBatchResult:
         row = self.index(key)
         length = int(self.lengths[row])
         y, n = self.source
-        return qic(y[row, :length], None if n is None else n[row, :length], chart=self.chart, **self.options)
+        result: QicResult = qic(
+            y[row, :length], None if n is None else n[row, :length], chart=self.chart, **self.options
+        )
+        return result
 
     def summary_records(self) -> list[dict[str, Any]]:
         columns = {
@@ -252,6 +267,35 @@ class QicBatchResult:
             }
         )
 
+    def summary_frame(self) -> Any:
+        """One row per series (qicharts2's summary() names), as a DataFrame (pandas, or polars for polars
+        input)."""
+        columns: dict[str, Any] = {self.id_name: ids_column(self.ids)}
+        for key, name in QIC_SUMMARY_NAMES.items():
+            values = getattr(self, key)
+            columns[name] = values if key in ("n_obs", "n_useful") else np.where(values < 0, np.nan, values)
+        columns["runs.signal"] = self.runs_signal.astype(bool)
+        columns["sigma.signal"] = self.sigma_signal.sum(axis=1)
+        return as_frame(columns, self.frame_backend)
+
+    def points_frame(self) -> Any:
+        """Long table, one row per (series, point), with qicharts2's column names."""
+        valid = _valid_mask(self.lengths, self.y.shape[1])
+        rows, cols = np.nonzero(valid)
+        columns = {
+            self.id_name: ids_column(self.ids)[rows],
+            "x": cols + 1 if self.x is None else self.x[valid],
+            "y": self.y[valid],
+            "cl": self.cl[valid],
+            "lcl": self.lcl[valid],
+            "ucl": self.ucl[valid],
+            "lcl.95": self.lcl_95[valid],
+            "ucl.95": self.ucl_95[valid],
+            "runs.signal": self.runs_signal[rows],
+            "sigma.signal": self.sigma_signal[valid],
+        }
+        return as_frame(columns, self.frame_backend)
+
 
 def qic_batch(
     y: Any,
@@ -259,15 +303,24 @@ def qic_batch(
     *,
     series_id: Any = None,
     chart: str = "i",
+    data: Any = None,
+    x: Any = None,
     **options: Any,
 ) -> QicBatchResult:
     """:func:`qic` for many series at once (see :func:`stack` for the accepted shapes).
 
     A series too short for limits gets NaN limits and ``has_limits`` False instead of stopping the whole
-    portfolio; invalid data still raises, naming the series.
+    portfolio; invalid data still raises, naming the series. With ``data`` (a long pandas or polars
+    DataFrame, or a dict of columns) ``y``, ``n``, ``series_id`` and ``x`` name its columns; rows are put in
+    ``x`` order within each series (one row per point: aggregate repeated x values first).
     """
     if chart not in CHART_TYPES:
         raise OptionError(f"chart must be one of {', '.join(CHART_TYPES)}; got {chart!r}")
+    if data is not None:
+        table = long_table(data, y, n, x, series_id)
+        result = qic_batch(table.y, table.n, series_id=table.ids, chart=chart, **options)
+        x_grid = None if table.x is None else pad_by_series(table.ids, table.x)
+        return replace(result, id_name=table.id_name, frame_backend=frame_backend(data), x=x_grid)
     data = stack(y, n, series_id)
     if data.n is None and chart in RATIO_CHARTS:
         raise DenominatorError(f"a {chart.upper()} chart needs denominators: pass n")
@@ -458,6 +511,9 @@ class MDCBatchResult:
     assurance_icon: tuple[AssuranceIcon | None, ...]
     options: dict[str, Any] = field(repr=False)
     targets: tuple[float | None, ...] = field(repr=False)
+    id_name: str = "series_id"
+    frame_backend: str = "pandas"
+    x: npt.NDArray[Any] | None = field(default=None, repr=False)  # x values (series x points) from data=
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -468,13 +524,14 @@ class MDCBatchResult:
     def result(self, key: Hashable) -> MDCResult:
         row = self.index(key)
         length = int(self.lengths[row])
-        return mdc(
+        result: MDCResult = mdc(
             self.y[row, :length],
             improvement=self.improvement.value,
             target=self.targets[row],
             chart=self.chart,
             **self.options,
         )
+        return result
 
     def summary_records(self) -> list[dict[str, Any]]:
         records = []
@@ -495,6 +552,41 @@ class MDCBatchResult:
                 }
             )
         return records
+
+    def summary_frame(self) -> Any:
+        """One row per series with NHSRplotthedots' summary names (variation_type, assurance_type...)."""
+        valid = _valid_mask(self.lengths, self.y.shape[1])
+        codes = np.where(valid, self.point_type, -1)
+        columns: dict[str, Any] = {
+            self.id_name: ids_column(self.ids),
+            "mean": self.mean,
+            "lpl": self.lpl,
+            "upl": self.upl,
+            "n": self.lengths,
+            "common_cause": (codes == 0).sum(axis=1),
+            "special_cause_improvement": (codes == 1).sum(axis=1),
+            "special_cause_concern": (codes == 2).sum(axis=1),
+            "variation_type": np.array([icon.value for icon in self.variation_icon], dtype=object),
+            "assurance_type": np.array([_icon_value(icon) for icon in self.assurance_icon], dtype=object),
+        }
+        return as_frame(columns, self.frame_backend)
+
+    def points_frame(self) -> Any:
+        """One row per (series, point): x (the x column, else the position), y, lines, point_type."""
+        valid = _valid_mask(self.lengths, self.y.shape[1])
+        rows, cols = np.nonzero(valid)
+        types = np.array([t.value for t in _POINT_TYPES], dtype=object)
+        columns = {
+            self.id_name: ids_column(self.ids)[rows],
+            "x": cols + 1 if self.x is None else self.x[valid],
+            "y": self.y[valid],
+            "mean": self.mean[rows],
+            "lpl": self.lpl[rows],
+            "upl": self.upl[rows],
+            "special_cause_flag": self.special_cause[valid],
+            "point_type": types[self.point_type[valid]],
+        }
+        return as_frame(columns, self.frame_backend)
 
 
 def _icon_value(icon: AssuranceIcon | None) -> str | None:
@@ -519,11 +611,24 @@ def mdc_batch(
     improvement: str = "increase",
     target: Any = None,
     chart: str = "xmr",
+    data: Any = None,
+    x: Any = None,
     **options: Any,
 ) -> MDCBatchResult:
-    """:func:`mdc` for many series at once; ``target`` may be one value, a sequence or a mapping by id."""
+    """:func:`mdc` for many series at once; ``target`` may be one value, a sequence or a mapping by id.
+
+    With ``data`` (a long pandas or polars DataFrame, or a dict of columns) ``y``, ``series_id`` and ``x``
+    name its columns; rows are put in ``x`` order within each series.
+    """
     if chart not in MDC_CHARTS:
         raise OptionError(f"chart must be one of {', '.join(MDC_CHARTS)}; got {chart!r}")
+    if data is not None:
+        table = long_table(data, y, None, x, series_id)
+        result = mdc_batch(
+            table.y, series_id=table.ids, improvement=improvement, target=target, chart=chart, **options
+        )
+        x_grid = None if table.x is None else pad_by_series(table.ids, table.x)
+        return replace(result, id_name=table.id_name, frame_backend=frame_backend(data), x=x_grid)
     direction = check_improvement(improvement)
     data = stack(y, None, series_id)
     targets = _targets(target, data.ids)
@@ -687,7 +792,11 @@ def _mdc_looped(
         assurance_icon=tuple(assurance),
         options=dict(options),
         targets=targets,
-        **lines,
+        mean=lines["mean"],
+        lpl=lines["lpl"],
+        upl=lines["upl"],
+        nlpl=lines["nlpl"],
+        nupl=lines["nupl"],
     )
 
 

@@ -12,7 +12,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,9 @@ from openqi_spc.errors import (
 from openqi_spc.limits import CHART_TYPES, ChartType, LimitOptions, Lines, PartData, chart_lines
 from openqi_spc.presets import PRESETS, Preset, resolve
 from openqi_spc.results import PartSummary, QicPoints, QicResult, QicSummary
+
+if TYPE_CHECKING:
+    from openqi_spc.frames import QicFrames
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -289,12 +292,15 @@ def _options_key(**options: Any) -> bool:
     return all(v is None for v in options.values())
 
 
+@overload
 def qic(
     y: Sequence[float | None] | npt.ArrayLike,
     n: Sequence[float | None] | npt.ArrayLike | None = None,
     x: Sequence[Any] | npt.ArrayLike | None = None,
     chart: str = "run",
     *,
+    data: None = None,
+    facets: None = None,
     freeze: int | None = None,
     part: int | Sequence[int] | Sequence[str] | None = None,
     exclude: int | Sequence[int] | None = None,
@@ -310,7 +316,60 @@ def qic(
     g_centre: str | None = None,
     t_lower: str | None = None,
     allow_missing: bool = True,
-) -> QicResult:
+) -> QicResult: ...
+
+
+@overload
+def qic(
+    y: Any,
+    n: Any = None,
+    x: Any = None,
+    chart: str = "run",
+    *,
+    data: Any,
+    facets: Any = None,
+    freeze: int | None = None,
+    part: Any = None,
+    exclude: int | Sequence[int] | None = None,
+    multiply: float = 1.0,
+    cl: Any = None,
+    screened_mr: bool | None = None,
+    agg_fun: str = "mean",
+    method: str = "anhoej",
+    y_neg: bool = True,
+    reference: str | None = None,
+    mr_screen: str | None = None,
+    mr_screen_remean: bool | None = None,
+    g_centre: str | None = None,
+    t_lower: str | None = None,
+    allow_missing: bool = True,
+) -> QicFrames: ...
+
+
+def qic(
+    y: Sequence[float | None] | npt.ArrayLike,
+    n: Sequence[float | None] | npt.ArrayLike | None = None,
+    x: Sequence[Any] | npt.ArrayLike | None = None,
+    chart: str = "run",
+    *,
+    data: Any = None,
+    facets: Any = None,
+    freeze: int | None = None,
+    part: int | Sequence[int] | Sequence[str] | None = None,
+    exclude: int | Sequence[int] | None = None,
+    multiply: float = 1.0,
+    cl: float | Sequence[float] | None = None,
+    screened_mr: bool | None = None,
+    agg_fun: str = "mean",
+    method: str = "anhoej",
+    y_neg: bool = True,
+    reference: str | None = None,
+    mr_screen: str | None = None,
+    mr_screen_remean: bool | None = None,
+    g_centre: str | None = None,
+    t_lower: str | None = None,
+    allow_missing: bool = True,
+) -> QicResult | QicFrames:
     """Compute a run chart or Shewhart control chart as qicharts2's ``qic()`` does.
 
     ``y`` are the values (numerators when ``n`` is given), ``n`` the denominators, ``x`` the subgroup
@@ -319,7 +378,32 @@ def qic(
     ``part=[k, ...]``: a new part begins after the k-th point (or give one label per row: a new part
     where the label changes). ``exclude``: 0-based positions left out of the centre, limits and runs
     analysis (still plotted and still flagged). See docs/spc.md for every option and its default.
+
+    With ``data`` (a pandas or polars DataFrame, or a dict of columns) ``y``, ``n`` and ``x`` may name
+    columns, ``facets`` names one or two facet columns, and the result is a :class:`QicFrames` whose
+    ``points`` and ``summary`` are DataFrames with qicharts2's column names (frames.py).
     """
+    if data is not None or facets is not None:
+        from openqi_spc.frames import qic_frame
+
+        options = {
+            "freeze": freeze,
+            "part": part,
+            "exclude": exclude,
+            "multiply": multiply,
+            "cl": cl,
+            "screened_mr": screened_mr,
+            "agg_fun": agg_fun,
+            "method": method,
+            "y_neg": y_neg,
+            "reference": reference,
+            "mr_screen": mr_screen,
+            "mr_screen_remean": mr_screen_remean,
+            "g_centre": g_centre,
+            "t_lower": t_lower,
+            "allow_missing": allow_missing,
+        }
+        return qic_frame(data, y, n, x, chart, facets, options)
     if chart not in CHART_TYPES:
         raise OptionError(f"chart must be one of {', '.join(CHART_TYPES)}; got {chart!r}")
     chart_type: ChartType = chart  # type: ignore[assignment]

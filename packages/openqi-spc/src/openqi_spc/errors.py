@@ -53,3 +53,7 @@ class FewPointsWarning(SPCWarning):
 
 class DuplicateXError(SPCError):
     """The same x value (date) appears twice in a series that must have one value per x."""
+
+
+class ColumnError(SPCError):
+    """A column named for the chart is not in the table, or holds values that are not numbers."""

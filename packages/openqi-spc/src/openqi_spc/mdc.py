@@ -11,7 +11,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,9 @@ from openqi_spc.limits import (
 from openqi_spc.presets import Preset, resolve
 from openqi_spc.results import columns_to_records, plain
 from openqi_spc.rules import backfill, part_of_two_in_three, shift_ends, trend_direction, trend_ends
+
+if TYPE_CHECKING:
+    from openqi_spc.frames import MDCFrames
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -362,6 +365,40 @@ class MDCResult:
             "summary": [group.to_record() for group in self.summary],
         }
 
+    def to_pandas(self) -> MDCFrames:
+        """Points and summary as pandas DataFrames with NHSRplotthedots' column names (needs pandas)."""
+        from openqi_spc.frames import MDCFrames
+
+        return MDCFrames((), {(): self}, "pandas")
+
+    def to_polars(self) -> MDCFrames:
+        from openqi_spc.frames import MDCFrames
+
+        return MDCFrames((), {(): self}, "polars")
+
+    def plot(self, **options: Any) -> Any:
+        """A matplotlib Figure in the Making Data Count style, with the icons (needs matplotlib)."""
+        from openqi_spc.plotting import plot
+
+        return plot(self, **options)
+
+    def to_plotly(self, **options: Any) -> Any:
+        """An interactive plotly Figure (needs plotly; see :func:`openqi_spc.plotting.to_plotly`)."""
+        from openqi_spc.plotting import to_plotly
+
+        return to_plotly(self, **options)
+
+    def to_svg(self, **options: Any) -> str:
+        """The SVG the web app draws (see :func:`openqi_spc.export.to_svg`)."""
+        from openqi_spc.export import to_svg
+
+        return to_svg(self, **options)
+
+    def to_png(self, **options: Any) -> bytes:
+        from openqi_spc.export import to_png
+
+        return to_png(self, **options)
+
 
 def check_improvement(improvement: str) -> Improvement:
     try:
@@ -420,6 +457,7 @@ def _group_starts(rebase: Any, x_sorted: npt.NDArray[Any]) -> list[int]:
     return sorted(starts)
 
 
+@overload
 def mdc(
     y: Sequence[float | None] | npt.ArrayLike,
     x: Sequence[Any] | npt.ArrayLike | None = None,
@@ -431,6 +469,8 @@ def mdc(
     shift: int = 7,
     trend: int = 7,
     *,
+    data: None = None,
+    facets: None = None,
     chart: str = "xmr",
     reference: str | None = None,
     mr_screen: str | None = None,
@@ -444,7 +484,66 @@ def mdc(
     g_centre: str | None = None,
     t_lower: str | None = None,
     allow_missing: bool = True,
-) -> MDCResult:
+) -> MDCResult: ...
+
+
+@overload
+def mdc(
+    y: Any,
+    x: Any = None,
+    improvement: str = "increase",
+    target: Any = None,
+    rebase: Any = None,
+    fix_after_n_points: int | None = None,
+    screen_outliers: bool | None = None,
+    shift: int = 7,
+    trend: int = 7,
+    *,
+    data: Any,
+    facets: Any = None,
+    chart: str = "xmr",
+    reference: str | None = None,
+    mr_screen: str | None = None,
+    mr_screen_remean: bool | None = None,
+    xmr_factor: float | None = None,
+    trend_across_rebase: bool | None = None,
+    assurance_inclusive: bool | None = None,
+    conflict_rule: str | None = None,
+    rule_priority: Sequence[str] | None = None,
+    two_in_three_beyond_limits: bool | None = None,
+    g_centre: str | None = None,
+    t_lower: str | None = None,
+    allow_missing: bool = True,
+) -> MDCFrames: ...
+
+
+def mdc(
+    y: Sequence[float | None] | npt.ArrayLike,
+    x: Sequence[Any] | npt.ArrayLike | None = None,
+    improvement: str = "increase",
+    target: Any = None,
+    rebase: Any = None,
+    fix_after_n_points: int | None = None,
+    screen_outliers: bool | None = None,
+    shift: int = 7,
+    trend: int = 7,
+    *,
+    data: Any = None,
+    facets: Any = None,
+    chart: str = "xmr",
+    reference: str | None = None,
+    mr_screen: str | None = None,
+    mr_screen_remean: bool | None = None,
+    xmr_factor: float | None = None,
+    trend_across_rebase: bool | None = None,
+    assurance_inclusive: bool | None = None,
+    conflict_rule: str | None = None,
+    rule_priority: Sequence[str] | None = None,
+    two_in_three_beyond_limits: bool | None = None,
+    g_centre: str | None = None,
+    t_lower: str | None = None,
+    allow_missing: bool = True,
+) -> MDCResult | MDCFrames:
     """Making Data Count analysis of one measure: XmR (default), T or G chart.
 
     ``x`` orders the points (dates or numbers, one value each); without it points are in the given order
@@ -452,7 +551,37 @@ def mdc(
     starts. ``fix_after_n_points``: limits of each period from its first n points. ``screen_outliers``:
     screen moving ranges above 3.267 x AMR before the limits (NHSRplotthedots default; the MDC Excel tool
     and the NHSE SQL do not). ``shift``/``trend``: points needed for those rules (7).
+
+    With ``data`` (a pandas or polars DataFrame, or a dict of columns) ``y`` (NHSRplotthedots'
+    value_field) and ``x`` (date_field) may name columns and ``facets`` a facet column (facet_field);
+    ``target`` and ``rebase`` may then be dicts by facet. The result is an :class:`MDCFrames` whose
+    ``points`` and ``summary`` are DataFrames with NHSRplotthedots' column names (frames.py).
     """
+    if data is not None or facets is not None:
+        from openqi_spc.frames import mdc_frame
+
+        options = {
+            "improvement": improvement,
+            "rebase": rebase,
+            "fix_after_n_points": fix_after_n_points,
+            "screen_outliers": screen_outliers,
+            "shift": shift,
+            "trend": trend,
+            "chart": chart,
+            "reference": reference,
+            "mr_screen": mr_screen,
+            "mr_screen_remean": mr_screen_remean,
+            "xmr_factor": xmr_factor,
+            "trend_across_rebase": trend_across_rebase,
+            "assurance_inclusive": assurance_inclusive,
+            "conflict_rule": conflict_rule,
+            "rule_priority": rule_priority,
+            "two_in_three_beyond_limits": two_in_three_beyond_limits,
+            "g_centre": g_centre,
+            "t_lower": t_lower,
+            "allow_missing": allow_missing,
+        }
+        return mdc_frame(data, y, x, facets, target, options)
     if chart not in MDC_CHARTS:
         raise OptionError(f"chart must be one of {', '.join(MDC_CHARTS)}; got {chart!r}")
     mdc_chart: MDCChart = chart  # type: ignore[assignment]

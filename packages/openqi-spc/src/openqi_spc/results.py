@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from openqi_spc.frames import QicFrames
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -126,3 +129,39 @@ class QicResult:
             "points": self.points.to_records(),
             "summary": self.summary.to_records(),
         }
+
+    def to_pandas(self) -> QicFrames:
+        """Points and summary as pandas DataFrames with qicharts2's column names (needs pandas)."""
+        from openqi_spc.frames import QicFrames
+
+        return QicFrames(self.chart, (), {(): self}, "pandas")
+
+    def to_polars(self) -> QicFrames:
+        """Points and summary as polars DataFrames (needs polars)."""
+        from openqi_spc.frames import QicFrames
+
+        return QicFrames(self.chart, (), {(): self}, "polars")
+
+    def plot(self, style: str = "mdc", **options: Any) -> Any:
+        """A matplotlib Figure (needs matplotlib): the Making Data Count house style (MDC rules and icons on
+        this chart's limits), or ``style="qicharts2"`` for qicharts2's look (3-sigma and runs signals)."""
+        from openqi_spc.plotting import plot
+
+        return plot(self, style=style, **options)
+
+    def to_plotly(self, **options: Any) -> Any:
+        """An interactive plotly Figure (needs plotly; see :func:`openqi_spc.plotting.to_plotly`)."""
+        from openqi_spc.plotting import to_plotly
+
+        return to_plotly(self, **options)
+
+    def to_svg(self, **options: Any) -> str:
+        """The SVG the web app draws (see :func:`openqi_spc.export.to_svg`)."""
+        from openqi_spc.export import to_svg
+
+        return to_svg(self, **options)
+
+    def to_png(self, **options: Any) -> bytes:
+        from openqi_spc.export import to_png
+
+        return to_png(self, **options)

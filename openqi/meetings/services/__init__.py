@@ -1,0 +1,1 @@
+"""Operations that change meetings and actions; each records its audit row (openqi.core.audit)."""
