@@ -80,3 +80,22 @@ def test_pages_and_exports_of_non_public_projects_are_not_found(client: Client, 
 def test_the_showcase_needs_no_sign_in(client: Client, showcase) -> None:  # type: ignore[no-untyped-def]
     assert client.get(reverse("portfolio:showcase")).status_code == 200
     assert client.get(reverse("portfolio:showcase"), {"organisation": "no-such-trust"}).status_code == 200
+
+
+def test_a_public_document_is_made_once_not_per_request(client: Client, showcase, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Signed-out visitors cannot make the server draw a PDF per request; an edit makes a fresh one."""
+    from openqi.portfolio import storyboard
+
+    made = []
+    real = storyboard.storyboard_for
+    monkeypatch.setattr(
+        storyboard, "storyboard_for", lambda project: made.append(project.pk) or real(project)
+    )
+    project = showcase[("Northshire", Visibility.PUBLIC)]
+    url = reverse("portfolio:showcase_export", kwargs={"pk": project.pk, "kind": "storyboard.pdf"})
+    first, second = client.get(url), client.get(url)
+    assert first.content == second.content and made == [project.pk]
+    project.title = "Northshire public project, renamed"
+    project.save()
+    assert "renamed" in pdf_pages(client.get(url).content)[1]
+    assert made == [project.pk, project.pk]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -64,12 +65,28 @@ EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _export(project: Project, kind: str) -> HttpResponse:
+PUBLIC_EXPORT_SECONDS = 60 * 60
+
+
+def _document(project: Project, layout: str) -> bytes:
+    board = storyboard.storyboard_for(project)
+    return storyboard.pptx(board) if layout == "pptx" else storyboard.pdf(board, layout)
+
+
+def _export(project: Project, kind: str, *, public: bool = False) -> HttpResponse:
     if kind not in EXPORTS:
         raise Http404("Not found")
     layout, media_type = EXPORTS[kind]
-    board = storyboard.storyboard_for(project)
-    body = storyboard.pptx(board) if layout == "pptx" else storyboard.pdf(board, layout)
+    if public:
+        # Anyone on the internet may ask for these, and a PDF takes a second of CPU: a public document is
+        # made at most once an hour (or when the project changes), never once per request.
+        key = f"showcase:{project.pk}:{kind}:{project.updated_at.timestamp()}"
+        body = cache.get(key)
+        if body is None:
+            body = _document(project, layout)
+            cache.set(key, body, PUBLIC_EXPORT_SECONDS)
+    else:
+        body = _document(project, layout)
     response = HttpResponse(body, content_type=media_type)
     name = f"{slugify(project.title)[:60] or 'project'}-{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -103,7 +120,7 @@ def showcase_project(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def showcase_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    return _export(showcase.public_project_or_404(pk), kind)
+    return _export(showcase.public_project_or_404(pk), kind, public=True)
 
 
 # --- QI forum packs ---------------------------------------------------------------------------------------
