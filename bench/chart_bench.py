@@ -20,8 +20,7 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 from openqi_spc import FewPointsWarning, mdc, qic  # noqa: E402
-
-from openqi.charts import ChartSpec, render_png, render_svg, spec_from_mdc, spec_from_qic, summarise  # noqa: E402
+from openqi_spc.render import ChartSpec, render_png, render_svg, spec_from_mdc, spec_from_qic, summarise  # noqa: E402
 
 POINTS = 100
 

@@ -23,8 +23,7 @@ PACKAGE = Path(openqi.__file__).parent
 
 # Bottom to top. Apps in one layer are independent of each other.
 LAYERS: list[set[str]] = [
-    {"privacy"},  # the personal-data detector (the SPC engine is a package of its own: openqi_spc)
-    {"charts"},  # run and SPC charts drawn from spc results (no Django)
+    {"privacy"},  # the personal-data detector (the SPC engine and its chart renderer: package openqi_spc)
     {"core"},  # layout, audit, concurrency, form helpers, plug-in points: what every app uses
     {"accounts"},  # people's accounts and sign-in
     {"organisations"},  # organisations, structure, memberships and roles, priorities, the scoping helper

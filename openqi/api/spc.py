@@ -21,12 +21,12 @@ from openqi_spc import (
     NumeratorError,
     SPCError,
 )
+from openqi_spc.render.model import XLabel
 from pydantic import ConfigDict, Field, JsonValue
 
 from openqi.api import problems
 from openqi.api.analysis import Analysis, with_icons
 from openqi.api.common import BODY, responses
-from openqi.charts.model import XLabel
 from openqi.measures import charting
 
 router = Router(tags=["SPC engine"])

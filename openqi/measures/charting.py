@@ -32,8 +32,7 @@ from openqi_spc import (
     qic,
 )
 from openqi_spc import icons as mdc_icons
-
-from openqi.charts import (
+from openqi_spc.render import (
     Badge,
     ChartSpec,
     data_table_headers,
@@ -45,8 +44,9 @@ from openqi.charts import (
     spec_from_qic,
     summarise,
 )
-from openqi.charts.model import XLabel
-from openqi.charts.png import with_text
+from openqi_spc.render.model import XLabel
+from openqi_spc.render.png import with_text
+
 from openqi.measures import recalculation
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.dataio.exporting import ChartColumns
@@ -913,7 +913,7 @@ def data_period(measure: Measure, computed: ComputedChart) -> str:
 
 
 def figure_svg(measure: Measure, computed: ComputedChart, size: str, *, source: str = "") -> str:
-    """The figure for papers and slides (openqi.charts.render_paper) of a computed chart."""
+    """The figure for papers and slides (openqi_spc.render.render_paper) of a computed chart."""
     spec = computed.spec
     if not len(spec.y):
         spec = ChartSpec(title=measure.name, x=[], y=[])

@@ -15,9 +15,9 @@ from django.db.models import Min, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openqi_spc.errors import SPCError
+from openqi_spc.render import render_paper, render_png
 from pptx.util import Inches
 
-from openqi.charts import render_paper, render_png
 from openqi.core.documents import pdf_from_html
 from openqi.core.formatting import long_date
 from openqi.learning.reports import trained_counts

@@ -108,7 +108,7 @@ def showcase_page(project: Project) -> ShowcasePage:
             PublicChart(
                 title=link.measure.name,
                 measure_type=link.get_measure_type_display(),
-                # Drawn by openqi.charts, which escapes every text it draws.
+                # Drawn by openqi_spc.render, which escapes every text it draws.
                 svg_variants={k: Markup(v) for k, v in payload["svg_variants"].items()},  # noqa: S704
                 summary=list(payload["summary"]),
                 annotations=[(n, label) for n, label, _when in payload["annotations"]],

@@ -17,10 +17,10 @@ from typing import Any
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from openqi_spc.render import render_png
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from openqi.charts import render_png
 from openqi.core import audit
 from openqi.core.documents import pdf_from_html
 from openqi.core.formatting import long_date

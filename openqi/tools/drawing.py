@@ -1,5 +1,5 @@
 """The six tools drawn as standalone, accessible SVG, built as strings as the chart renderer does
-(openqi/charts/svg.py): presentation attributes only (no <style>, no style=, so the site's Content
+(openqi_spc/render/svg.py): presentation attributes only (no <style>, no style=, so the site's Content
 Security Policy holds and the drawing is the same inline, in a file, in a PNG or in a PDF), every text
 escaped, a <title> and <desc> named by aria-labelledby, and a table or list beside it on the page as the
 text alternative. Coordinates are whole pixels, so the output is deterministic.
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openqi_spc import ParetoResult
-
-from openqi.charts._format import esc
+from openqi_spc.render._format import esc
 
 FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 INK = "#212B32"

@@ -7,8 +7,8 @@ team ticked "Include in the project's storyboard", each as (title, SVG markup, p
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from openqi_spc.render import render_png
 
-from openqi.charts import render_png
 from openqi.core.documents import pdf_from_html
 from openqi.projects.models import Project
 from openqi.tools.models import Tool

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
+from openqi_spc.render.png import read_text
 
-from openqi.charts.png import read_text
 from openqi.core.models import AuditEvent
 from openqi.measures import charting, recalculation
 from openqi.measures.models import LimitChange

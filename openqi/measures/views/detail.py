@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
+from openqi_spc.render import PAPER_SIZES
 
-from openqi.charts import PAPER_SIZES
 from openqi.measures import access, charting, presenters
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.forms import AnnotationForm, ExcludeForm, LimitChangeForm

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openqi_spc.render.png import read_text
 
-from openqi.charts.png import read_text
 from openqi.core.models import AuditEvent
 from openqi.projects.tests.factories import DriverFactory, PDSACycleFactory, StoryEntryFactory
 from openqi.tools.models import ItemKind, Tool, ToolItem, ToolKind, ToolVersion

@@ -26,7 +26,8 @@ def test_zone_rules_do_not_depend_on_units(z: list[float], scale: float, shift: 
             # points within a rounding error of a zone boundary may fall either side after scaling
             near = np.isclose(np.abs(z), [1.0], atol=1e-9) | np.isclose(np.abs(z), 2.0, atol=1e-9)
             near |= np.isclose(np.abs(z), 3.0, atol=1e-9) | np.isclose(z, 0.0, atol=1e-9)
-            if not near.any():
+            ties = np.abs(np.diff(z)) < 1e-6  # steps that scaling can round to a tie (trend rules)
+            if not near.any() and not ties.any():
                 assert moved.signals[code].tolist() == flags.tolist(), code
 
 
@@ -63,9 +64,9 @@ def test_ewma_with_lambda_one_is_a_shewhart_chart(y: list[float]) -> None:
 
 
 @fast
-@given(st.lists(st.floats(min_value=0.5, max_value=5000), min_size=2, max_size=10, unique=True))
-def test_poisson_funnel_narrows_as_the_expected_count_grows(expected: list[float]) -> None:
-    ordered = np.sort(np.array(expected))
+@given(st.lists(st.integers(min_value=1, max_value=10_000), min_size=2, max_size=10, unique=True))
+def test_poisson_funnel_narrows_as_the_expected_count_grows(halves: list[int]) -> None:
+    ordered = np.sort(np.array(halves)) / 2  # expected counts from 0.5 up, at least 0.5 apart
     lower, upper = poisson_limits(ordered, 0.998)
     assert (np.diff(upper) < 0).all()
     assert (np.diff(lower) > 0).all()

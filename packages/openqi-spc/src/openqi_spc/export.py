@@ -1,7 +1,5 @@
-"""SVG and PNG of a result with the web app's chart renderer, so a notebook's chart is the web app's chart.
-
-The renderer (ChartSpec builders, SVG, PNG, text alternative) is plain Python; it is looked up at call time,
-so the engine itself still needs nothing but NumPy.
+"""SVG and PNG of a result with the web app's chart renderer (openqi_spc.render), so a notebook's chart is
+the web app's chart. The renderer is imported at call time: ``import openqi_spc`` stays as light as NumPy.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ if TYPE_CHECKING:
     from openqi_spc.mdc import MDCResult
     from openqi_spc.results import QicResult
 
-RENDERERS = ("openqi_spc.render", "openqi.charts")
 SPEC_OPTIONS = frozenset(
     {
         "x_labels",
@@ -36,13 +33,8 @@ SPEC_OPTIONS = frozenset(
 
 
 def renderer() -> ModuleType:
-    """The chart renderer module (the package's own once it has moved in, else the web app's)."""
-    for name in RENDERERS:
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    raise ImportError("the chart renderer is not installed; install openqi-spc with its 'render' extra")
+    """The chart renderer (openqi_spc.render), imported on first use."""
+    return importlib.import_module("openqi_spc.render")
 
 
 def spec_of(result: QicResult | MDCResult, title: str, style: str | None, options: dict[str, Any]) -> Any:

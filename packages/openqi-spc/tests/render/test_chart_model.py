@@ -8,9 +8,9 @@ import sys
 
 import numpy as np
 import pytest
+from openqi_spc.render import ChartSpec, PointStatus, spec_from_mdc, spec_from_qic
 
-from openqi.charts import ChartSpec, PointStatus, spec_from_mdc, spec_from_qic
-from openqi.charts.tests.helpers import quiet_mdc, quiet_qic, shifted, stable, weeks
+from render.helpers import quiet_mdc, quiet_qic, shifted, stable, weeks
 
 
 def test_spec_normalises_missing_values_and_arrays() -> None:
@@ -73,6 +73,6 @@ def test_spec_from_mdc_maps_point_types_and_target() -> None:
 
 
 def test_package_does_not_import_django() -> None:
-    code = "import sys, openqi.charts; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    code = "import sys, openqi_spc.render; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
     # A fresh interpreter: this test process has Django loaded by pytest-django already.
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603

@@ -6,10 +6,10 @@ import struct
 
 import numpy as np
 import pytest
+from openqi_spc.render import ChartSpec, render_png, render_svg, spec_from_mdc
+from openqi_spc.render.png import sans_serif_family
 
-from openqi.charts import ChartSpec, render_png, render_svg, spec_from_mdc
-from openqi.charts.png import sans_serif_family
-from openqi.charts.tests.helpers import decode_png, quiet_mdc, shifted, stable, weeks
+from render.helpers import decode_png, quiet_mdc, shifted, stable, weeks
 
 
 def _size(png: bytes) -> tuple[int, int]:

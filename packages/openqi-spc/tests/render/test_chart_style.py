@@ -7,8 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from openqi_spc import mdc_from_qic
-
-from openqi.charts import (
+from openqi_spc.render import (
     Badge,
     ChartSpec,
     PointStatus,
@@ -19,9 +18,10 @@ from openqi.charts import (
     spec_from_qic,
     summarise,
 )
-from openqi.charts.png import read_text, with_text
-from openqi.charts.svg import TARGET_DASH
-from openqi.charts.tests.helpers import SVG, by_class, decode_png, parse, quiet_mdc, quiet_qic, shifted, weeks
+from openqi_spc.render.png import read_text, with_text
+from openqi_spc.render.svg import TARGET_DASH
+
+from render.helpers import SVG, by_class, decode_png, parse, quiet_mdc, quiet_qic, shifted, weeks
 
 
 def contrast(colour: str, background: str = "#FFFFFF") -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openqi.charts import (
+from openqi_spc.render import (
     ChartSpec,
     data_table_headers,
     data_table_rows,
@@ -10,7 +10,8 @@ from openqi.charts import (
     spec_from_qic,
     summarise,
 )
-from openqi.charts.tests.helpers import months, quiet_mdc, quiet_qic, shifted, stable, weeks
+
+from render.helpers import months, quiet_mdc, quiet_qic, shifted, stable, weeks
 
 JARGON = ("special cause", "common cause", "limit", "sigma", "mean", "median", "shift", "trend", "Anhøj")
 

@@ -6,10 +6,10 @@ import math
 import re
 
 import pytest
+from openqi_spc.render import Annotation, ChartSpec, PointStatus, render_svg, spec_from_mdc, spec_from_qic
+from openqi_spc.render.svg import YScale, nice_ticks
 
-from openqi.charts import Annotation, ChartSpec, PointStatus, render_svg, spec_from_mdc, spec_from_qic
-from openqi.charts.svg import YScale, nice_ticks
-from openqi.charts.tests.helpers import SVG, by_class, parse, quiet_mdc, quiet_qic, shifted, stable, weeks
+from render.helpers import SVG, by_class, parse, quiet_mdc, quiet_qic, shifted, stable, weeks
 
 
 def _mdc_spec(**kwargs: object) -> ChartSpec:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 import numpy as np
+
 from openqi_spc import MDCResult, PointType, QicResult, SpecialCauseRule
 
 Number = float | None

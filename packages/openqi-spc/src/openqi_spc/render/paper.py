@@ -15,9 +15,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openqi.charts._format import esc
-from openqi.charts.model import Annotation, ChartSpec
-from openqi.charts.svg import AXIS, FONT, INK, render_svg
+from openqi_spc.render._format import esc
+from openqi_spc.render.model import Annotation, ChartSpec
+from openqi_spc.render.svg import AXIS, FONT, INK, render_svg
 
 PAPER_SIZES = ("standard", "a4", "slide")
 

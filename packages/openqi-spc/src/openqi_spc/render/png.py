@@ -7,8 +7,6 @@ import struct
 import zlib
 from pathlib import Path
 
-import resvg_py
-
 # resvg resolves font families through its own font database, not fontconfig, so "Arial" is not aliased
 # to Liberation Sans as it is in a browser on Linux. Naming an installed metric-compatible family for the
 # generic "sans-serif" makes text render (and keeps Arial's metrics, which the SVG layout assumes).
@@ -39,6 +37,10 @@ def render_png(
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
+    try:  # optional: the engine and the SVG need nothing beyond NumPy
+        import resvg_py
+    except ImportError as exc:
+        raise ImportError("PNG export needs resvg-py: pip install 'openqi-spc[png]'") from exc
     png = bytes(
         resvg_py.svg_to_bytes(
             svg_string=svg,

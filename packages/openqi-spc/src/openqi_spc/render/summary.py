@@ -13,8 +13,7 @@ from typing import Any
 
 from openqi_spc import AssuranceIcon, Improvement, MDCResult, PointType, QicResult, SpecialCauseRule
 from openqi_spc.icons import assurance_icon
-
-from openqi.charts._format import (
+from openqi_spc.render._format import (
     auto_decimals,
     count_periods,
     date_granularity,
@@ -22,7 +21,7 @@ from openqi.charts._format import (
     long_label,
     singular,
 )
-from openqi.charts.model import STATUS_TEXT, ChartSpec, PointStatus, XLabel, _x_labels
+from openqi_spc.render.model import STATUS_TEXT, ChartSpec, PointStatus, XLabel, _x_labels
 
 
 @dataclass(frozen=True, slots=True)

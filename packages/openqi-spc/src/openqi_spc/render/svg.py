@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
-from openqi.charts._format import (
+from openqi_spc.render._format import (
     MONTHS,
     auto_decimals,
     count_periods,
@@ -24,7 +24,7 @@ from openqi.charts._format import (
     fmt_value,
     long_label,
 )
-from openqi.charts.model import STATUS_TEXT, Annotation, ChartSpec, PointStatus
+from openqi_spc.render.model import STATUS_TEXT, Annotation, ChartSpec, PointStatus
 
 FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 
@@ -75,6 +75,8 @@ CHART_NAMES = {
     "p": "P chart",
     "pp": "P′ chart",
     "g": "G chart",
+    "np": "np chart",
+    "r": "R chart",
     "xmr": "XmR chart (Making Data Count)",
 }
 
