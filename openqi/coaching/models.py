@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from openqi.core.concurrency import VersionedModel
+from openqi.core.formatting import long_date
 from openqi.meetings.models import new_uid
 from openqi.organisations.models import Organisation, Service
 
@@ -174,7 +175,7 @@ class CoachingSession(VersionedModel):
         indexes = [models.Index(fields=["project", "held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_on:%-d %B %Y}"
+        return f"{self.get_kind_display()} on {long_date(self.held_on)}"
 
 
 class UpdateStatus(models.TextChoices):

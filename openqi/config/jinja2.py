@@ -11,6 +11,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from openqi.core import forms as form_rendering
+from openqi.core.formatting import date_and_time, long_date
 from openqi.core.navigation import header_params
 
 
@@ -35,6 +36,9 @@ def environment(**options: Any) -> Environment:
             "field": form_rendering.field,
             "error_summary": form_rendering.error_summary,
             "header_params": header_params,
+            # The one date formatter (core.formatting), for templates as for presenters.
+            "long_date": long_date,
+            "date_and_time": date_and_time,
             "settings": {
                 "SSO_ENABLED": settings.SSO_ENABLED,
                 "DEBUG": settings.DEBUG,

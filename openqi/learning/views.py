@@ -80,7 +80,6 @@ def programmes(request: HttpRequest) -> HttpResponse:
         {
             "programmes": [(p, open_cohorts.get(p.pk)) for p in listed],
             "qi_team": access.qi_team_organisations(request.user),
-            "long_date": long_date,
         },
     )
 
@@ -238,7 +237,6 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "places_taken": services.places_taken(item),
             "may_ask": item.is_open()
             and (mine is None or mine.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.DECLINED)),
-            "long_date": long_date,
         },
     )
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from openqi.core.formatting import long_date
 from openqi.organisations.models import Directorate, Organisation
 from openqi.portfolio.models import Decision
 from openqi.privacy.forms import PersonalDataGuardMixin
@@ -129,7 +130,7 @@ class HighlightsForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["entries"]
         field.queryset = project.story_entries.order_by("-occurred_on", "-pk")  # type: ignore[attr-defined]
-        field.label_from_instance = lambda e: f"{e.occurred_on:%-d %B %Y} – {e.title}"  # type: ignore[attr-defined]
+        field.label_from_instance = lambda e: f"{long_date(e.occurred_on)} – {e.title}"  # type: ignore[attr-defined]
 
     def clean_entries(self) -> Any:
         chosen = self.cleaned_data.get("entries")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from openqi.core.formatting import long_date
 from openqi.measures.models import Measure
 from openqi.organisations.models import Directorate, Organisation
 from openqi.projects.models import Project, StoryEntry
@@ -91,7 +92,7 @@ class ForumPack(models.Model):
         ordering = ["-forum_date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.directorate} QI forum, {self.forum_date:%-d %B %Y}"
+        return f"{self.directorate} QI forum, {long_date(self.forum_date)}"
 
 
 class Decision(models.TextChoices):

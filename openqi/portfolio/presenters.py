@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from openqi.core.formatting import date_and_time
+from openqi.core.formatting import date_and_time, long_date
 from openqi.measures.models import MeasureType, ProjectMeasure
 from openqi.organisations.models import Organisation
 from openqi.organisations.scoping import scope_for
@@ -238,7 +238,7 @@ def signal_summary(user: Any, organisation: Organisation, projects: QuerySet[Pro
             if link.measure_type == MeasureType.BALANCING and "concern" in signal.variation:
                 balancing.append(item(f"Balancing measure showing {words}."))
             if signal.no_recent_data:
-                last = f"last data {signal.last_period:%-d %B %Y}" if signal.last_period else "no data yet"
+                last = f"last data {long_date(signal.last_period)}" if signal.last_period else "no data yet"
                 silent.append(item(f"No data for {scan.SILENT_PERIODS} periods or more ({last})."))
     return SignalSummary(
         current,
