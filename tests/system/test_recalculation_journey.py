@@ -80,5 +80,7 @@ def test_the_lead_recalculates_the_limits_at_the_step_change(journey: Journey) -
 
     # And on a phone the chart is redrawn for the width, its text still readable
     journey.page.set_viewport_size({"width": 375, "height": 800})
+    # The chart is redrawn for the new width after the resize event: wait for that, up to 5 s, not a frame.
+    journey.page.wait_for_function("document.documentElement.scrollWidth <= 375", timeout=5000)
     assert journey.page.evaluate("document.documentElement.scrollWidth") <= 375
     then_the_chart_text_is_readable(journey)
