@@ -33,6 +33,11 @@ def panel_template(settings, tmp_path):  # type: ignore[no-untyped-def]
     return PANEL
 
 
+# These tests change registrations while the process runs, as only a deploy does in life (the page cache's
+# keys carry the code, not registrations made at run time): every request renders its page.
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
+
 def signed_in(person: object) -> Client:
     client = Client()
     client.force_login(person)

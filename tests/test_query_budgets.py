@@ -29,6 +29,9 @@ from openqi.projects.tests.factories import (
     TeamMemberFactory,
 )
 
+# Budgets count what rendering a page costs (the page cache off).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
 # page -> most queries it may run (cold cache). Signing in (session, user, memberships) is part of each.
 # The home page, project page and timeline also carry the domain apps' panels and timeline sources
 # (meetings: actions and the next meeting; coaching: ideas, the coaching panel, sessions; involvement:

@@ -20,7 +20,7 @@ from openqi.meetings.services.actions import add_action
 from openqi.projects.models import Lifecycle, TeamRole
 from openqi.projects.tests.factories import ProjectFactory, TeamMemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_pages")]
 
 # Signing in (session, user, memberships) is part of each.
 BUDGET = {"caseload": 11, "qi team caseload": 14, "ideas": 5, "sessions": 10, "sponsored": 6}

@@ -21,6 +21,9 @@ from openqi.organisations.tests.factories import UserFactory
 from openqi.projects.models import TeamRole
 from openqi.projects.tests.factories import TeamMemberFactory
 
+# Budgets count what rendering a page costs (the page cache off).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
 BUDGET: dict[str, int] = {
     "involvement tab": 9,
     "claims": 8,

@@ -19,6 +19,9 @@ from openqi.organisations.tests.factories import MembershipFactory, UserFactory
 from openqi.projects.models import TeamRole
 from openqi.projects.tests.factories import TeamMemberFactory
 
+# Budgets count what rendering a page costs (the page cache off).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
 BUDGET: dict[str, int] = {
     "programmes": 7,
     "programme": 8,

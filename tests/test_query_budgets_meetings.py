@@ -21,6 +21,9 @@ from openqi.organisations.tests.factories import MembershipFactory, UserFactory
 from openqi.projects.models import TeamRole
 from openqi.projects.tests.factories import TeamMemberFactory
 
+# Budgets count what rendering a page costs (the page cache off).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
 # page -> most queries it may run. Signing in (session, user, memberships) is part of each.
 BUDGET: dict[str, int] = {
     "project meetings": 14,

@@ -16,6 +16,9 @@ from openqi.projects.tests.factories import DriverFactory, PDSACycleFactory, Sto
 from openqi.tools import services
 from openqi.tools.models import ItemKind, ToolKind
 
+# Budgets count what rendering a page costs (the page cache off).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
 BUDGET: dict[str, int] = {
     "tools list": 11,
     "fishbone page": 13,

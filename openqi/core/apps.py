@@ -6,7 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from openqi.core import lookups
+        from openqi.core import generation, lookups
+
+        generation.watch  # noqa: B018 -- importing it connects the watch on every database connection
 
         lookups.register()
 

@@ -58,3 +58,15 @@ class CacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DataGeneration(models.Model):
+    """The data generation on SQLite (one row); PostgreSQL uses a sequence (openqi.core.generation)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "openqi_data_generation"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -6,10 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from openqi.core.pagecache import cached_page
 from openqi.core.params import MalformedRequest
 from openqi.core.plugins import home_panels_for
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.jinja")

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from openqi.core.documents import PDF_MEDIA_TYPE, PPTX_MEDIA_TYPE
+from openqi.core.pagecache import cached_page
 from openqi.core.tasks import enqueue_on_commit
 from openqi.organisations.models import Organisation
 from openqi.organisations.scoping import scope_for
@@ -31,6 +32,7 @@ from openqi.projects.services.projects import LifecycleError
 
 
 @login_required
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     organisation = organisation_or_404(request.user, request.GET.get("org"))
     page = presenters.dashboard_page(request.user, organisation, request.GET)

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from openqi_spc.render import PAPER_SIZES
 
+from openqi.core.pagecache import cached_page
 from openqi.measures import access, charting, presenters
 from openqi.measures.dataio.dates import describe_period
 from openqi.measures.forms import AnnotationForm, ExcludeForm, LimitChangeForm
@@ -43,6 +44,7 @@ def _annotation_form(data: Any, project: Project, measure: Measure) -> Annotatio
 
 
 @login_required
+@cached_page
 def detail(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
     link = access.project_measure_or_404(request.user, project, pm)
@@ -62,6 +64,7 @@ def detail(request: HttpRequest, pk: int, pm: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@cached_page
 def chart_download(request: HttpRequest, pk: int, pm: int, fmt: str) -> HttpResponse:
     project, _level = project_for(request, pk, Level.VIEW)
     link = access.project_measure_or_404(request.user, project, pm)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from openqi.core.pagecache import cached_page
 from openqi.core.params import id_param
 from openqi.measures import access, presenters
 from openqi.measures.forms import NewProjectMeasureForm, UseLibraryMeasureForm
@@ -38,6 +39,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def project_measures(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
     family = presenters.family_for(project, level)

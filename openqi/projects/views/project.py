@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from openqi.core.concurrency import attempt_edit
+from openqi.core.pagecache import cached_page
 from openqi.core.plugins import render_panels
 from openqi.organisations.scoping import scope_for
 from openqi.projects import filters, plugins
@@ -28,6 +29,7 @@ def _with_team(queryset: Any) -> Any:
 
 
 @login_required
+@cached_page
 def project_list(request: HttpRequest) -> HttpResponse:
     form = filters.filter_form(request.user, request.GET)
     projects = filters.filtered_projects(request.user, form)
@@ -84,6 +86,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
     extra = {

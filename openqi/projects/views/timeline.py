@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from openqi.core.pagecache import cached_page
 from openqi.projects.access import Level, project_for
 from openqi.projects.presenters.nav import project_context
 from openqi.projects.presenters.timeline import by_month, kind_choices, timeline_for
 
 
 @login_required
+@cached_page
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     project, level = project_for(request, pk, Level.VIEW)
     everything = timeline_for(project)
