@@ -9,7 +9,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 # Links in e-mails sent without a request (the task worker) point at the address actually serving the demo.
 RUN_ENV = $(DEV_ENV) OPENQI_SITE_URL=$(or $(OPENQI_SITE_URL),http://$(DEMO_ADDR))
 
-.PHONY: pdf-deps run test lint typecheck migrations-check unit browser bench bench-scale scale-check scale-deps install install-dev browser-deps ci clean
+.PHONY: pdf-deps run test lint typecheck migrations-check unit browser bench bench-scale scale-check scale-deps wrk install install-dev browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,8 +101,15 @@ bench: $(VENV)/.installed-bench
 # A large trust (5,000 projects, 1.36 million data points) served by gunicorn, measured at 1 and 50 users.
 # PostgreSQL when DATABASE_URL is set: its 'scale' organisation is dropped and rebuilt. Otherwise SQLite in
 # var/. Options: make bench-scale BENCH_SCALE_ARGS="--scale small" (or --reuse, --pages search,list).
-bench-scale: $(VENV)/.installed-bench
+bench-scale: $(VENV)/.installed-bench wrk
 	$(PY) bench/scale_bench.py $(BENCH_SCALE_ARGS)
+
+# The load client of bench-scale: Debian's wrk, installed as root when missing.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = "0" ]; then echo "Installing Debian's wrk for bench-scale"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "ERROR: wrk is missing; install Debian's wrk (sudo apt-get install wrk)"; exit 1; fi; }
 
 # deploy/compose.yaml's topology as processes on this machine (deploy/README.md): PostgreSQL, Redis, S3 (moto),
 # two gunicorn web processes and two workers behind Debian's haproxy, and a journey through it. Not part of
