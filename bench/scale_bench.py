@@ -17,7 +17,8 @@ The database:
 
 Pages run with DEBUG off and test-friendly settings (OPENQI_TESTING=1: the development key, plain HTTP,
 static files from the apps), as bench/page_bench.py does. Sign-in is by e-mailed code, so the bench
-creates a session for the known account directly and sends its cookie.
+creates a session for the known account directly and sends its cookie, with a CSRF cookie, as a browser
+would after its first page.
 
 Bounded: each page gets --warm-seconds of warm-up, --single-seconds at 1 user in each pass and
 --concurrent-seconds at --users users, each request at most --timeout seconds; it talks only to 127.0.0.1
@@ -175,11 +176,15 @@ def trust_exists() -> bool:
 # --- what to request, and as whom --------------------------------------------------------------------
 
 
-def session_cookie() -> tuple[str, str]:
-    """A signed-in session for the known member, made as django.contrib.auth.login would make it."""
+def browser_cookies() -> str:
+    """The cookies a browser holds once the known member has signed in and seen a page: a session made as
+    django.contrib.auth.login makes it, and a CSRF cookie (without one every page with a form would make a
+    new CSRF secret and set it, as Django does for a browser's first page)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from openqi.accounts.models import User
     from openqi.demo.management.commands.seed_scale import MEMBER_EMAIL
@@ -190,7 +195,8 @@ def session_cookie() -> tuple[str, str]:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return settings.SESSION_COOKIE_NAME, session.session_key or ""
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def chosen_project(which: str) -> Any:
@@ -309,11 +315,10 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 
 
-def load(base: str, cookie: tuple[str, str], url: str, users: int, seconds: float, timeout: float) -> Run:
+def load(base: str, cookies: str, url: str, users: int, seconds: float, timeout: float) -> Run:
     """`users` connections requesting `url` back to back for `seconds`, with wrk (C, on epoll): a load
     client that costs the shared 2 cores about a twentieth of what a Python client did, so the figures are
     the server's, not the client's. Each wrk thread drives its share of the connections."""
-    name, value = cookie
     command = [
         "wrk",
         f"--threads={min(users, 2)}",
@@ -321,7 +326,7 @@ def load(base: str, cookie: tuple[str, str], url: str, users: int, seconds: floa
         f"--duration={max(1, round(seconds))}s",
         f"--timeout={max(1, round(timeout))}s",
         f"--script={WRK_SCRIPT}",
-        f"--header=Cookie: {name}={value}",
+        f"--header=Cookie: {cookies}",
         base + url,
     ]
     finished = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -349,16 +354,16 @@ class Measured:
 
 
 def measure_rendered(
-    args: argparse.Namespace, base: str, cookie: tuple[str, str], urls: dict[str, str]
+    args: argparse.Namespace, base: str, cookies: str, urls: dict[str, str]
 ) -> dict[str, Measured]:
     """The first pass, with the page cache off: what a page costs when it must be rendered (the first
     view after a change)."""
     results: dict[str, Measured] = {}
     for page in PAGES:
         if page.key in urls:
-            load(base, cookie, urls[page.key], args.workers, args.warm_seconds, args.timeout)
+            load(base, cookies, urls[page.key], args.workers, args.warm_seconds, args.timeout)
             results[page.key] = Measured(
-                rendered=load(base, cookie, urls[page.key], 1, args.single_seconds, args.timeout)
+                rendered=load(base, cookies, urls[page.key], 1, args.single_seconds, args.timeout)
             )
             print(f"  {page.label:<30} rendered: {results[page.key].rendered.requests:>5} requests")
     return results
@@ -367,7 +372,7 @@ def measure_rendered(
 def measure_kept(
     args: argparse.Namespace,
     base: str,
-    cookie: tuple[str, str],
+    cookies: str,
     urls: dict[str, str],
     results: dict[str, Measured],
 ) -> None:
@@ -378,10 +383,10 @@ def measure_kept(
         url = urls[page.key]
         started = time.perf_counter()
         # Warm up: every worker has the templates compiled, and the chart and page caches are filled.
-        warm = load(base, cookie, url, args.workers, args.warm_seconds, args.timeout)
+        warm = load(base, cookies, url, args.workers, args.warm_seconds, args.timeout)
         found = results.setdefault(page.key, Measured())
-        found.single = load(base, cookie, url, 1, args.single_seconds, args.timeout)
-        found.loaded = load(base, cookie, url, args.users, args.concurrent_seconds, args.timeout)
+        found.single = load(base, cookies, url, 1, args.single_seconds, args.timeout)
+        found.loaded = load(base, cookies, url, args.users, args.concurrent_seconds, args.timeout)
         errors = sorted(
             {kind for run in (warm, found.rendered, found.single, found.loaded) for kind in run.errors}
         )
@@ -468,7 +473,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     seeded = build_trust(args, env)
     connection.close()
-    cookie = session_cookie()
+    cookies = browser_cookies()
     chosen = set(args.pages.split(",")) if args.pages else {p.key for p in PAGES}
     urls = page_urls([p for p in PAGES if p.key in chosen], args.project)
     connection.close()
@@ -479,14 +484,14 @@ def main() -> None:
     server = start_server({**env, "OPENQI_PAGE_CACHE_SECONDS": "0"}, port, args.workers)
     try:
         print("Serving with the page cache off; measuring rendered pages at 1 user:")
-        results = measure_rendered(args, base, cookie, urls)
+        results = measure_rendered(args, base, cookies, urls)
     finally:
         stop_server(server)
     # Pass 2: as served, pages kept per session until the data change (openqi.core.pagecache).
     server = start_server(env, port, args.workers)
     try:
         print(f"Serving as configured; measuring (warm-up, then 1 user, then {args.users} users):")
-        measure_kept(args, base, cookie, urls, results)
+        measure_kept(args, base, cookies, urls, results)
     finally:
         stop_server(server)
     took = time.perf_counter() - started
