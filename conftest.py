@@ -31,7 +31,7 @@ def _forget_rate_limits(request: pytest.FixtureRequest, django_db_blocker) -> It
 @pytest.fixture
 def rendered_pages(settings) -> None:  # type: ignore[no-untyped-def]
     """The page cache off, so that every request renders its page: query budgets count what rendering
-    costs (a kept page's own cost, four queries, is tested in tests/test_page_cache.py)."""
+    costs (a kept page's own cost, three queries, is tested in tests/test_page_cache.py)."""
     settings.PAGE_CACHE_SECONDS = 0
 
 

@@ -22,6 +22,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from openqi.core import generation
 from openqi.core.models import CacheEntry
 
 PRUNE_EVERY = 1000
@@ -57,6 +58,25 @@ class TableCache(BaseCache):
             rows = cursor.fetchall()
         # Our own pickles, written only by this backend into our own database (as Django's caches do).
         return {made[key]: pickle.loads(bytes(value)) for key, value in rows}  # noqa: S301
+
+    def get_with_generation(self, key: Any, version: int | None = None) -> tuple[Any, int]:
+        """The value under `key` (None when there is none) and the data generation now, in one round trip:
+        a kept page is read on every request, and under load each round trip to the database is a wait
+        for it to be scheduled (openqi.core.pagecache)."""
+        made = self.make_and_validate_key(key, version=version)
+        connection = connections[router.db_for_read(CacheEntry)]
+        quote = connection.ops.quote_name
+        table = quote(CacheEntry._meta.db_table)
+        key_, value, expires = (quote(name) for name in ("key", "value", "expires"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {generation.current_sql(connection.vendor)}, e.{value} "  # noqa: S608
+                f"FROM (SELECT 1 AS one) AS o LEFT JOIN {table} e ON e.{key_} = %s AND e.{expires} > %s",
+                [made, timezone.now()],
+            )
+            current, found = cursor.fetchone()
+        kept = None if found is None else pickle.loads(bytes(found))  # noqa: S301 -- our own pickles
+        return kept, int(current or 0)
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return self.get_many([key], version=version).get(key, default)

@@ -115,13 +115,18 @@ def watch(sender: Any, connection: Any, **kwargs: Any) -> None:
 connection_created.connect(watch, dispatch_uid="openqi.core.generation.watch")
 
 
+def current_sql(vendor: str) -> str:
+    """A scalar subquery whose value is the generation now, so that it can be read in the same round trip
+    as something else (the page cache reads it with the kept page: openqi.core.cachetable)."""
+    if vendor == "postgresql":
+        return f"(SELECT last_value FROM {SEQUENCE})"  # noqa: S608 -- our own sequence
+    return f"(SELECT COALESCE(MAX(value), 0) FROM {TABLE})"  # noqa: S608 -- our own table
+
+
 def current(using: str = "default") -> int:
     """The generation now: one indexed read (a sequence's value on PostgreSQL)."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 -- our own sequence
-        else:
-            cursor.execute(f"SELECT value FROM {TABLE}")  # noqa: S608 -- our own table
+        cursor.execute(f"SELECT {current_sql(connection.vendor)}")  # noqa: S608 -- our own SQL
         row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(row[0]) if row and row[0] is not None else 0

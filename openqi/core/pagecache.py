@@ -6,10 +6,11 @@ that, not the database, is what people wait for. `cached_page` keeps a view's fi
 it again to the same signed-in session while nothing has been written since (openqi.core.generation):
 
 - The key holds the session (so the person, their permissions and their CSRF secret), the full path with
-  its query, the data generation, today's date (pages say "overdue", "3 days ago") and the code's
-  fingerprint (so a deploy never serves pages its old templates drew). Any write anywhere
-  moves the generation on, so a cached page is never older than the data; a page that depends on the clock
-  within a day is at most `PAGE_CACHE_SECONDS` old.
+  its query, today's date (pages say "overdue", "3 days ago") and the code's fingerprint (so a deploy
+  never serves pages its old templates drew). The kept page carries the data generation it was rendered
+  at and is served only while that is still the generation: any write anywhere moves it on, so a kept
+  page is never older than the data. A page that depends on the clock within a day is at most
+  `PAGE_CACHE_SECONDS` old.
 - Only plain GETs by a signed-in session are kept, and only 200 responses that set no cookie; never when a
   message ("Saved") waits to be shown, never a page whose CSRF token came from a secret made just now.
 - The CSP nonce is per response: a kept page stores a placeholder where the nonce was and each answer gets
@@ -36,6 +37,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from openqi.core import generation
+from openqi.core.cachetable import TableCache
 
 # Stands where the nonce was; never occurs in a page otherwise (its own text is not a valid nonce).
 NONCE_MARK = b"\x00openqi-csp-nonce\x00"
@@ -78,10 +80,17 @@ def _key(request: HttpRequest, view: View) -> str:
         request.get_full_path(),
         request.session.session_key or "",
         str(request.META.get("CSRF_COOKIE", "")),
-        str(generation.current()),
         timezone.localdate().isoformat(),
     ]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _lookup(store: Any, key: str) -> tuple[dict[str, Any] | None, int]:
+    """The page kept under `key`, if any, and the generation now: one round trip with the table cache."""
+    if isinstance(store, TableCache):
+        kept, now = store.get_with_generation(key)
+        return kept, now
+    return store.get(key), generation.current()
 
 
 def _nonce(request: HttpRequest) -> bytes:
@@ -98,7 +107,7 @@ def _keepable(request: HttpRequest, response: HttpResponse, csrf_before: Any) ->
     )
 
 
-def _kept(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
+def _kept(request: HttpRequest, response: HttpResponse, at: int) -> dict[str, Any]:
     content = response.content
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
@@ -106,7 +115,7 @@ def _kept(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     # Compressed: a project page is a few hundred kilobytes of HTML, and fetching it from the cache table
     # (and PostgreSQL's own compression of it) cost more than zlib's fastest level does.
-    return {"content": zlib.compress(content, 1), "headers": headers}
+    return {"generation": at, "content": zlib.compress(content, 1), "headers": headers}
 
 
 def _replayed(request: HttpRequest, kept: dict[str, Any]) -> HttpResponse:
@@ -129,13 +138,15 @@ def cached_page(view: View) -> View:
             return view(request, *args, **kwargs)
         store = caches["pages"]
         key = _key(request, view)
-        kept = store.get(key)
-        if kept is not None:
+        # The generation is read before the view reads any data: a page rendered from data newer than the
+        # number it is kept under is only ever fresher than its number says.
+        kept, now = _lookup(store, key)
+        if kept is not None and kept.get("generation") == now:
             return _replayed(request, kept)
         csrf_before = request.META.get("CSRF_COOKIE")
         response = view(request, *args, **kwargs)
         if _keepable(request, response, csrf_before):
-            store.set(key, _kept(request, response), settings.PAGE_CACHE_SECONDS)
+            store.set(key, _kept(request, response, now), settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapped
