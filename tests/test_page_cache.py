@@ -183,3 +183,20 @@ def test_with_another_cache_backend_the_generation_is_read_on_its_own(world, pro
     Project.objects.filter(pk=projects.shared.pk).update(title="Fewer missed appointments")
     counted, content, _ = _queries(lead, url)
     assert counted > 3 and b"Fewer missed appointments" in content
+
+
+def test_a_kept_download_keeps_its_type_and_name(world, projects) -> None:  # type: ignore[no-untyped-def]
+    from openqi.measures.tests.factories import ProjectMeasureFactory, add_points
+
+    link = ProjectMeasureFactory(project=projects.shared)
+    add_points(link.measure, [(40 + i % 5, 90) for i in range(20)])
+    url = reverse("measures:chart", kwargs={"pk": projects.shared.pk, "pm": link.pk, "fmt": "svg"})
+    lead = _signed_in(world.lead)
+    first = lead.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        kept = lead.get(url)
+    assert len(queries) == 3
+    assert kept.content == first.content
+    for header in ("Content-Type", "Content-Disposition"):
+        assert kept[header] == first[header]
+    assert "attachment" in kept["Content-Disposition"]

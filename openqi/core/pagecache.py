@@ -41,8 +41,6 @@ from openqi.core.cachetable import TableCache
 
 # Stands where the nonce was; never occurs in a page otherwise (its own text is not a valid nonce).
 NONCE_MARK = b"\x00openqi-csp-nonce\x00"
-# Headers a kept response carries over (content type, downloads' names and their caching policy).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Vary", "Content-Language")
 
 View = Callable[..., HttpResponse]
 
@@ -112,7 +110,9 @@ def _kept(request: HttpRequest, response: HttpResponse, at: int) -> dict[str, An
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         content = content.replace(str(nonce).encode(), NONCE_MARK)
-    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    # Every header the view set (its content type, a download's name); the middleware adds its own (the
+    # CSP with this answer's nonce, security headers, the length) to each answer, kept or not.
+    headers = dict(response.headers.items())
     # Compressed: a project page is a few hundred kilobytes of HTML, and fetching it from the cache table
     # (and PostgreSQL's own compression of it) cost more than zlib's fastest level does.
     return {"generation": at, "content": zlib.compress(content, 1), "headers": headers}
