@@ -4,7 +4,9 @@ message that belongs to another answer, and always with a fresh CSP nonce."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib import messages
@@ -200,3 +202,18 @@ def test_a_kept_download_keeps_its_type_and_name(world, projects) -> None:  # ty
     for header in ("Content-Type", "Content-Disposition"):
         assert kept[header] == first[header]
     assert "attachment" in kept["Content-Disposition"]
+
+
+def test_in_development_an_edited_template_is_seen_at_once(settings) -> None:  # type: ignore[no-untyped-def]
+    from openqi.core import pagecache
+
+    settings.DEBUG = True
+    before = pagecache.code_fingerprint()
+    template = Path(pagecache.__file__).resolve().parent / "jinja2" / "layout.jinja"
+    stat = template.stat()
+    try:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert pagecache.code_fingerprint() != before
+    finally:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert pagecache.code_fingerprint() == before

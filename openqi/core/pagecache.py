@@ -59,9 +59,19 @@ def _may_use(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
-@functools.cache
 def code_fingerprint() -> str:
-    """The code this process serves: every file of the app and of openqi_spc by name, size and time."""
+    """The code this process serves. Read once per process, except in development, where templates are
+    edited under a running server (which reloads them, and kept pages must follow)."""
+    return _read_fingerprint() if settings.DEBUG else _fingerprint_at_start()
+
+
+@functools.cache
+def _fingerprint_at_start() -> str:
+    return _read_fingerprint()
+
+
+def _read_fingerprint() -> str:
+    """Every file of the app and of openqi_spc by name, size and time."""
     digest = hashlib.sha256()
     for root in (Path(__file__).resolve().parent.parent, Path(openqi_spc.__file__).resolve().parent):
         for path in sorted(root.rglob("*")):
